@@ -1,0 +1,92 @@
+// The plain data that flows between stages: snapshots, drift paths, findings.
+import type { FindingId, OrgId, RuleId, RunId, SurfaceId } from './ids.ts';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const SENSITIVITIES = ['public', 'internal', 'confidential', 'secret'] as const;
+export type Sensitivity = (typeof SENSITIVITIES)[number];
+
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
+export type JsonObject = { readonly [k: string]: Json };
+
+/** A path into a normalized document: object keys are strings, array positions are numbers,
+ *  and arrays keyed by identity use the key value as a string segment (`roles[id=abc]` style
+ *  segments are rendered by `formatPath`). */
+export type PathSegment = string | number;
+export type DriftPathSegments = readonly PathSegment[];
+
+export const DRIFT_KINDS = ['ADDED', 'REMOVED', 'MODIFIED'] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+export type DriftPath = {
+  readonly surface: SurfaceId;
+  readonly path: DriftPathSegments;
+  /** Canonical string form of `path`, e.g. `authentication.ipAddressAllowlist[0]`. */
+  readonly pathText: string;
+  readonly kind: DriftKind;
+  readonly old?: Json;
+  readonly new?: Json;
+};
+
+export const SURFACE_STATUSES = ['ok', 'forbidden', 'failed', 'skipped'] as const;
+export type SurfaceStatus = (typeof SURFACE_STATUSES)[number];
+
+export type SurfaceSnapshot = {
+  readonly surface: SurfaceId;
+  readonly status: SurfaceStatus;
+  /** Why the surface is not `ok`: HTTP status, missing permission, error message. */
+  readonly reason?: string;
+  readonly missingPermission?: string;
+  readonly data?: Json;
+};
+
+export const SNAPSHOT_FORMAT_VERSION = 1;
+export type Snapshot = {
+  readonly formatVersion: typeof SNAPSHOT_FORMAT_VERSION;
+  readonly org: OrgId;
+  readonly region: string;
+  readonly takenAt: string;
+  readonly toolVersion: string;
+  readonly surfaces: readonly SurfaceSnapshot[];
+};
+
+export const FINDING_KINDS = ['drift', 'posture', 'coverage-gap'] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+export type FrameworkRef = { readonly framework: string; readonly control: string };
+
+export type Finding = {
+  readonly id: FindingId;
+  readonly kind: FindingKind;
+  readonly org: OrgId;
+  readonly surface: SurfaceId;
+  readonly pathText: string;
+  readonly rule: RuleId;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly sensitivity: Sensitivity;
+  readonly frameworks: readonly FrameworkRef[];
+  readonly driftKind?: DriftKind;
+  readonly old?: Json;
+  readonly new?: Json;
+  readonly message?: string;
+};
+
+export type RunRecord = {
+  readonly id: RunId;
+  readonly org: OrgId;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly status: 'clean' | 'drift' | 'coverage-gap' | 'failed';
+  readonly surfacesOk: number;
+  readonly surfacesTotal: number;
+  readonly driftCount: number;
+  readonly findingCount: number;
+  readonly durationsMs: Readonly<Record<string, number>>;
+  readonly policyDigest?: string;
+  readonly baselineCommit?: string;
+  readonly exitCode: number;
+  readonly error?: string;
+};
