@@ -12,9 +12,13 @@ export type Json = null | boolean | number | string | readonly Json[] | { readon
 export type JsonObject = { readonly [k: string]: Json };
 
 /** A path into a normalized document: object keys are strings, array positions are numbers,
- *  and arrays keyed by identity use the key value as a string segment (`roles[id=abc]` style
- *  segments are rendered by `formatPath`). */
-export type PathSegment = string | number;
+ *  and elements of identity-keyed or set arrays are KeyedSegments (rendered `roles[id=abc]`
+ *  by `formatPath`). */
+export type PathSegment = string | number | KeyedSegment;
+/** One element of an identity-keyed array (`entities[id=abc]`: key 'id', value 'abc') or of an
+ *  array compared as a set (`ipAddressAllowlist[=10.0.0.0/8]`: key '$value'). Added by the diff
+ *  stage; `formatPath`/`parsePath` in src/diff/format-path.ts convert to and from text. */
+export type KeyedSegment = { readonly key: string; readonly value: Json };
 export type DriftPathSegments = readonly PathSegment[];
 
 export const DRIFT_KINDS = ['ADDED', 'REMOVED', 'MODIFIED'] as const;

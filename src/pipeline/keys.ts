@@ -1,0 +1,22 @@
+// Local key material: generated on first use, kept in files only the owner can read.
+// An environment variable takes precedence so deployments can inject keys from their secret store.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fail } from '../model/errors.ts';
+import { SecretString } from '../redact/secret-string.ts';
+
+export function loadOrCreateKey(file: string, envVar: string, env: NodeJS.ProcessEnv, bytes = 32): SecretString {
+  const fromEnv = env[envVar];
+  if (fromEnv) return new SecretString(fromEnv);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(bytes).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  }
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077) {
+    fail('DW6020', 'bad-input', `key file ${file} is readable by others (mode ${mode.toString(8)}); run \`chmod 600 ${file}\``);
+  }
+  chmodSync(file, 0o600);
+  return new SecretString(readFileSync(file, 'utf8').trim());
+}
