@@ -19,6 +19,10 @@ export type OrgConfig = {
    *  simulator serves /oauth/token and /api/v2 from one origin). */
   readonly loginBase: string;
   readonly credentials: CredentialsSource;
+  /** Cron expression for the daemon, or null when the org is checked only on demand. */
+  readonly schedule: string | null;
+  readonly blindAfterMinutes: number | null;
+  readonly heartbeatUrl: string | null;
 };
 
 export type Config = {
@@ -37,6 +41,12 @@ export type Config = {
   readonly routes: string | null;
   readonly rateLimit: { readonly requestsPerMinute: number };
   readonly retry: { readonly maxRetries: number; readonly maxTotalWaitMs: number };
+  /** Absolute path of waivers.yaml, or null. */
+  readonly waivers: string | null;
+  readonly waiverPolicy: { readonly maxDays: number; readonly warnDays: number };
+  readonly notifications: { readonly reminderHours: number };
+  readonly attribution: { readonly enabled: boolean; readonly lookbackDays: number };
+  readonly vault: { readonly revealWindowMinutes: number };
 };
 
 /** The config as written (after schema validation), before defaults and path resolution. */
@@ -47,6 +57,9 @@ export type RawConfig = {
     readonly region?: GenesysRegion;
     readonly apiBase?: string;
     readonly credentials: { readonly env?: { readonly clientId: string; readonly clientSecret: string }; readonly file?: string };
+    readonly schedule?: string;
+    readonly blindAfterMinutes?: number;
+    readonly heartbeatUrl?: string;
   }[];
   readonly surfaces?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
   readonly normalize?: { readonly volatileFields?: readonly string[] };
@@ -57,6 +70,11 @@ export type RawConfig = {
   readonly routes?: string;
   readonly rateLimit?: { readonly requestsPerMinute?: number };
   readonly retry?: { readonly maxRetries?: number; readonly maxTotalWaitMs?: number };
+  readonly waivers?: string;
+  readonly waiverPolicy?: { readonly maxDays?: number; readonly warnDays?: number };
+  readonly notifications?: { readonly reminderHours?: number };
+  readonly attribution?: { readonly enabled?: boolean; readonly lookbackDays?: number };
+  readonly vault?: { readonly revealWindowMinutes?: number };
 };
 
 /** Surfaces to snapshot out of the catalog's ids, in catalog order. */

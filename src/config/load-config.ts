@@ -44,7 +44,10 @@ function buildConfig({ value: raw, locate }: LocatedYaml<RawConfig>, file: strin
   const orgs = raw.orgs.map((o, i): OrgConfig => {
     if (seen.has(o.id)) bad(CONFIG_CODES.duplicateOrg, `orgs.${i}.id: org "${o.id}" is listed twice; org ids must be unique`, ['orgs', i, 'id']);
     seen.add(o.id);
-    return { id: orgId(o.id), name: o.name ?? o.id, ...orgTarget(o, i, bad), credentials: credentialsOf(o.credentials, i, abs, bad) };
+    return {
+      id: orgId(o.id), name: o.name ?? o.id, ...orgTarget(o, i, bad), credentials: credentialsOf(o.credentials, i, abs, bad),
+      schedule: o.schedule ?? null, blindAfterMinutes: o.blindAfterMinutes ?? null, heartbeatUrl: o.heartbeatUrl ?? null,
+    };
   });
 
   const include = raw.surfaces?.include;
@@ -72,6 +75,14 @@ function buildConfig({ value: raw, locate }: LocatedYaml<RawConfig>, file: strin
       maxRetries: raw.retry?.maxRetries ?? CONFIG_DEFAULTS.maxRetries,
       maxTotalWaitMs: raw.retry?.maxTotalWaitMs ?? CONFIG_DEFAULTS.maxTotalWaitMs,
     },
+    waivers: raw.waivers !== undefined ? abs(raw.waivers) : null,
+    waiverPolicy: {
+      maxDays: raw.waiverPolicy?.maxDays ?? CONFIG_DEFAULTS.waiverMaxDays,
+      warnDays: raw.waiverPolicy?.warnDays ?? CONFIG_DEFAULTS.waiverWarnDays,
+    },
+    notifications: { reminderHours: raw.notifications?.reminderHours ?? CONFIG_DEFAULTS.reminderHours },
+    attribution: { enabled: raw.attribution?.enabled ?? true, lookbackDays: raw.attribution?.lookbackDays ?? 14 },
+    vault: { revealWindowMinutes: raw.vault?.revealWindowMinutes ?? CONFIG_DEFAULTS.revealWindowMinutes },
   };
   return deepFreeze(config);
 }

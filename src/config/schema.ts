@@ -16,6 +16,10 @@ export const CONFIG_DEFAULTS = {
   maxRetries: 5,
   // The Go SDK gives up on a Retry-After above 180 s; two minutes in total keeps a run bounded.
   maxTotalWaitMs: 120_000,
+  waiverMaxDays: 90,
+  waiverWarnDays: 14,
+  reminderHours: 24,
+  revealWindowMinutes: 60,
 } as const;
 
 /** Org ids become directory names and database keys, so they are kept to a safe alphabet. */
@@ -57,6 +61,9 @@ const org = {
     region: { enum: GENESYS_REGIONS, description: 'Genesys Cloud environment domain. Exactly one of region or apiBase.' },
     apiBase: { type: 'string', pattern: '^https?://', description: 'Base URL of a simulator serving both /oauth/token and /api/v2 (http only on loopback). Exactly one of region or apiBase.' },
     credentials,
+    schedule: { type: 'string', minLength: 1, description: 'Cron expression (5 or 6 fields) for `driftwarden daemon`.' },
+    blindAfterMinutes: { type: 'integer', minimum: 1, description: 'Raise "monitoring blind" when no complete run succeeded for this long (default: 3 schedule intervals).' },
+    heartbeatUrl: { type: 'string', pattern: '^https?://', description: 'Pinged (GET) after each complete, successful run.' },
   },
 } as const;
 
@@ -109,6 +116,37 @@ export const CONFIG_SCHEMA = {
       properties: { defaultSeverity: { enum: SEVERITIES, default: CONFIG_DEFAULTS.defaultSeverity } },
     },
     routes: { ...path, description: 'routes.yaml file (alert routing tree).' },
+    waivers: { ...path, description: 'waivers.yaml file (accepted exceptions with owner, reason and expiry).' },
+    waiverPolicy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxDays: { type: 'integer', minimum: 1, maximum: 3660, default: CONFIG_DEFAULTS.waiverMaxDays, description: 'Longest allowed waiver.' },
+        warnDays: { type: 'integer', minimum: 0, maximum: 365, default: CONFIG_DEFAULTS.waiverWarnDays, description: 'List waivers expiring within this many days in every run summary.' },
+      },
+    },
+    notifications: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        reminderHours: { type: 'number', minimum: 0, default: CONFIG_DEFAULTS.reminderHours, description: 'Re-send an ongoing finding after this long (0 = never).' },
+      },
+    },
+    attribution: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', default: true, description: 'Query the Genesys Audit API for who changed each drifted setting.' },
+        lookbackDays: { type: 'integer', minimum: 1, maximum: 365, default: 14 },
+      },
+    },
+    vault: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        revealWindowMinutes: { type: 'integer', minimum: 1, maximum: 1440, default: CONFIG_DEFAULTS.revealWindowMinutes, description: 'How long an approved reveal request stays usable.' },
+      },
+    },
     rateLimit: {
       type: 'object',
       additionalProperties: false,

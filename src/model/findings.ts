@@ -61,6 +61,35 @@ export type FindingKind = (typeof FINDING_KINDS)[number];
 
 export type FrameworkRef = { readonly framework: string; readonly control: string };
 
+export const FINDING_STATES = ['new', 'ongoing', 'resolved', 'regressed'] as const;
+export type FindingState = (typeof FINDING_STATES)[number];
+
+/** A waiver that covers a finding: still recorded and reported, not paged. */
+export type WaiverRef = {
+  readonly id: string;
+  readonly owner: string;
+  readonly reason: string;
+  readonly ticket?: string;
+  readonly expires: string;
+  /** 'active', or 'expired' when the waiver ran out (the finding is back, as "waiver expired"). */
+  readonly status: 'active' | 'expired';
+};
+
+/** The most likely change behind a finding, from the Genesys Audit API. */
+export type Attribution = {
+  readonly found: boolean;
+  readonly user?: string;
+  readonly client?: string;
+  readonly remoteIp?: string;
+  readonly time?: string;
+  readonly action?: string;
+  readonly property?: string;
+  readonly oldValues?: readonly string[];
+  readonly newValues?: readonly string[];
+  /** Why nothing was found, e.g. "not found in the audit window". */
+  readonly note?: string;
+};
+
 export type Finding = {
   readonly id: FindingId;
   readonly kind: FindingKind;
@@ -76,6 +105,12 @@ export type Finding = {
   readonly old?: Json;
   readonly new?: Json;
   readonly message?: string;
+  /** Lifecycle across runs (set by the lifecycle stage). */
+  readonly state?: FindingState;
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
+  readonly waiver?: WaiverRef;
+  readonly attribution?: Attribution;
 };
 
 export type RunRecord = {

@@ -1,19 +1,25 @@
 // One drift check of one org, start to finish. This is the only place that knows the order of
-// the stages; every stage it calls takes plain data and returns plain data.
+// the stages; every stage it calls takes plain data and returns plain data (stateful stages
+// are interfaces from ./stages.ts, injected by the caller).
 //
-//   snapshot ─▶ normalize ─▶ diff (vs git baseline) ─▶ policy verdicts ─▶ classify ─▶ redact
-//            ─▶ route + outbox + deliver ─▶ run record ─▶ report on disk
+//   baseline ─▶ snapshot ─▶ normalize + seal secrets ─▶ diff ─▶ policy verdicts ─▶ classify
+//   ─▶ lifecycle ─▶ waivers ─▶ attribution ─▶ redact
+//   ─▶ one transaction: run record, lifecycle, outbox, vault, evidence ─▶ deliver ─▶ report
+import { createHash } from 'node:crypto';
 import { takeSnapshot } from '../snapshot/take-snapshot.ts';
-import { normalizeDocument } from '../normalize/index.ts';
 import { diffSnapshots } from '../diff/index.ts';
+import { canonicalJson } from '../normalize/index.ts';
 import { readBaseline } from '../baseline/baseline-repo.ts';
-import { classifyFindings, type PolicyVerdicts, type RuleMeta } from '../classify/classify.ts';
+import { classifyFindings } from '../classify/classify.ts';
 import { redactFinding } from '../redact/redact-finding.ts';
 import type { RedactionRules } from '../redact/rules.ts';
 import type { Redacted } from '../redact/redacted.ts';
+import type { SealedSecret } from '../redact/seal-secrets.ts';
 import { writeRunReport, type CoverageRow } from '../report/run-report.ts';
 import { rulesForSurface, isSecretPathFor, prepareDocument, prepareSurfaces } from './surface-rules.ts';
-import { sealSecrets, type SealedSecret } from '../redact/seal-secrets.ts';
+import type {
+  AttributionStage, DeliveryOutcome, EvidenceRecorder, LifecycleStage, Outbox, PolicyEngine, SecretVault, WaiverStage,
+} from './stages.ts';
 import type { GenesysClient } from '../genesys/client.ts';
 import type { SurfaceDef } from '../genesys/surfaces.ts';
 import type { Config, OrgConfig } from '../config/config.ts';
@@ -23,30 +29,15 @@ import { DwFailure, EXIT, fail, type ExitCode } from '../model/errors.ts';
 import { TOOL_VERSION } from '../model/version.ts';
 import type { DriftPath, Finding, Json, RunRecord, Snapshot } from '../model/findings.ts';
 
-/** The compiled policy set, as the pipeline sees it: one evaluation per run. */
-export interface PolicyEngine {
-  readonly digest: string;
-  readonly rules: ReadonlyMap<string, RuleMeta>;
-  evaluate(input: PolicyInput): Promise<PolicyVerdicts>;
-}
-export type PolicyInput = {
-  readonly org: string;
-  readonly snapshot: Readonly<Record<string, Json>>;
-  readonly baseline: Readonly<Record<string, Json>>;
-  readonly drift: readonly DriftPath[];
-  readonly gaps: readonly string[];
-};
-
-/** Delivery of the run's redacted findings (routing, outbox, channels). */
-export interface Dispatcher {
-  dispatch(run: RunRecord, findings: readonly Redacted<Finding>[]): Promise<readonly { channel: string; status: string; detail?: string }[]>;
-}
+export type { PolicyEngine, PolicyInput } from './stages.ts';
 
 export type RunCheckInput = {
   readonly config: Config;
   readonly org: OrgConfig;
   readonly surfaces: readonly SurfaceDef[];
   readonly reportDir: string;
+  /** sha256 of the config file's text, pinned in the evidence record. */
+  readonly configDigest?: string;
 };
 
 export type RunCheckDeps = {
@@ -54,20 +45,28 @@ export type RunCheckDeps = {
   readonly store: Store;
   readonly redaction: RedactionRules;
   readonly policy?: PolicyEngine;
-  readonly dispatcher?: Dispatcher;
+  readonly lifecycle?: LifecycleStage;
+  readonly waivers?: WaiverStage;
+  readonly attribution?: AttributionStage;
+  readonly outbox?: Outbox;
+  readonly vault?: SecretVault;
+  readonly evidence?: EvidenceRecorder;
   readonly now?: () => Date;
-  /** Progress for a TTY; never receives values, only stage names and counts. */
+  /** Progress for a TTY; never receives values, only stage names. */
   readonly progress?: (text: string) => void;
 };
 
 export type RunOutcome = {
   readonly record: RunRecord;
   readonly snapshot: Snapshot;
-  /** Clear secret values seen in this run, for the encrypted vault only. */
+  /** Clear secret values seen in this run: handed to the vault only, never shown. */
   readonly secrets: readonly SealedSecret[];
   readonly drift: readonly DriftPath[];
   readonly findings: readonly Redacted<Finding>[];
+  readonly resolved: readonly Redacted<Finding>[];
+  readonly expiringWaivers: readonly { readonly id: string; readonly owner: string; readonly expires: string }[];
   readonly coverage: readonly CoverageRow[];
+  readonly deliveries: readonly DeliveryOutcome[];
   readonly report: { readonly json: string; readonly markdown: string };
   readonly exitCode: ExitCode;
 };
@@ -85,22 +84,10 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
     try { return await fn(); } finally { durations[stage] = Math.round(performance.now() - t0); }
   };
 
-  // A run that fails before it has findings is still recorded: a blind run is an incident.
-  const recordFailure = async (e: unknown): Promise<never> => {
-    const message = e instanceof DwFailure ? `${e.error.code} ${e.error.message}` : String(e);
-    const exitCode: ExitCode = e instanceof DwFailure && e.error.kind === 'bad-input' ? EXIT.badInput
-      : e instanceof DwFailure && e.error.kind !== 'internal' ? EXIT.upstream : EXIT.internal;
-    await deps.store.recordRun({
-      id, org: org.id, startedAt, finishedAt: now().toISOString(), status: 'failed',
-      surfacesOk: 0, surfacesTotal: surfaces.length, driftCount: 0, findingCount: 0,
-      durationsMs: durations, exitCode, error: message,
-    });
-    throw e;
-  };
-
+  let recorded = false;
   try {
     // Baseline first: without an approved baseline there is nothing to compare against, and
-    // reading it is cheap and local, so bad input is reported before any API call.
+    // reading it is local, so bad input is reported before any API call.
     const baseline = await timed('baseline', () => readBaseline(config.baselines.dir, org.id));
     if (baseline.commit === null || Object.keys(baseline.surfaces).length === 0) {
       fail('DW2110', 'bad-input', `no approved baseline for org ${org.id} in ${config.baselines.dir}: run \`driftwarden baseline capture --org ${org.id}\` first`);
@@ -125,12 +112,29 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
     const verdicts = deps.policy
       ? await timed('policy', () => deps.policy!.evaluate({ org: org.id, snapshot: current, baseline: approved, drift, gaps: gaps.map((g) => g.surface) }))
       : undefined;
-    const findings = await timed('classify', () => classifyFindings({
+    let findings: readonly Finding[] = await timed('classify', () => classifyFindings({
       org: org.id, drift, gaps, verdicts, rules: deps.policy?.rules,
       defaultSeverity: config.findings.defaultSeverity,
       isSecretPath: isSecretPathFor(surfaces),
     }));
+    let resolved: readonly Finding[] = [];
+    if (deps.lifecycle) {
+      const assessed = await timed('lifecycle', () => deps.lifecycle!.assess(deps.store, org.id, findings, now()));
+      findings = assessed.current;
+      resolved = assessed.resolved;
+    }
+    let expiringWaivers: RunOutcome['expiringWaivers'] = [];
+    if (deps.waivers) {
+      const w = deps.waivers.apply(findings, now());
+      findings = w.findings;
+      expiringWaivers = w.expiringSoon;
+    }
+    if (deps.attribution && findings.some((f) => f.kind === 'drift' && f.state !== 'ongoing')) {
+      // The change happened since the baseline was approved; the audit window looks back from now.
+      findings = await timed('attribution', () => deps.attribution!.attribute(org.id, findings, new Date(now().getTime() - 14 * 86_400_000), now()));
+    }
     const redacted = await timed('redact', () => findings.map((f) => redactFinding(f, deps.redaction)));
+    const redactedResolved = resolved.map((f) => redactFinding(f, deps.redaction));
 
     const exitCode: ExitCode = gaps.length > 0 ? EXIT.upstream : findings.length > 0 ? EXIT.drift : EXIT.clean;
     const record: RunRecord = {
@@ -142,16 +146,44 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
       ...(baseline.commit ? { baselineCommit: baseline.commit } : {}),
       exitCode,
     };
-    const deliveries = deps.dispatcher ? await timed('notify', () => deps.dispatcher!.dispatch(record, redacted)) : [];
-    await deps.store.recordRun(record);
+    // Everything the run decided is committed together: a crash leaves either all of it
+    // (and the outbox delivers it later) or none of it (and the next run decides again).
+    await timed('record', () => deps.store.transaction(async (tx) => {
+      await tx.recordRun(record);
+      await deps.lifecycle?.persist(tx, record, findings, resolved);
+      await deps.outbox?.enqueue(tx, record, redacted, redactedResolved);
+      await deps.vault?.deposit(tx, record, prepared.secrets);
+      await deps.evidence?.seal(tx, record, {
+        snapshot, findings: redacted, configDigest: input.configDigest ?? '',
+        snapshotDigests: Object.fromEntries(Object.entries(current).map(([s, doc]) => [s, sha256(canonicalJson(doc))])),
+      });
+    }));
+    recorded = true;
+    const deliveries = deps.outbox ? await timed('notify', () => deps.outbox!.deliver()) : [];
     const coverage: CoverageRow[] = snapshot.surfaces.map((s) => ({
       surface: s.surface, status: s.status,
       ...(s.reason ? { reason: s.reason } : {}), ...(s.missingPermission ? { missingPermission: s.missingPermission } : {}),
     }));
     const report = await writeRunReport(input.reportDir, { run: record, coverage, findings: redacted, deliveries });
     progress('');
-    return { record, snapshot, secrets: prepared.secrets, drift, findings: redacted, coverage, report, exitCode };
+    return {
+      record, snapshot, secrets: prepared.secrets, drift, findings: redacted, resolved: redactedResolved,
+      expiringWaivers, coverage, deliveries, report, exitCode,
+    };
   } catch (e) {
-    return recordFailure(e);
+    // A run that fails is still recorded: a blind run is an incident, not a gap in the history.
+    if (!recorded) {
+      const message = e instanceof DwFailure ? `${e.error.code} ${e.error.message}` : String(e);
+      const exitCode: ExitCode = e instanceof DwFailure && e.error.kind === 'bad-input' ? EXIT.badInput
+        : e instanceof DwFailure && e.error.kind !== 'internal' ? EXIT.upstream : EXIT.internal;
+      await deps.store.recordRun({
+        id, org: org.id, startedAt, finishedAt: now().toISOString(), status: 'failed',
+        surfacesOk: 0, surfacesTotal: surfaces.length, driftCount: 0, findingCount: 0,
+        durationsMs: durations, exitCode, error: message,
+      }).catch(() => { /* the original error matters more than a failed history write */ });
+    }
+    throw e;
   }
 }
+
+const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;

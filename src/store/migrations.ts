@@ -8,6 +8,10 @@
 import { createHash } from 'node:crypto';
 import { fail } from '../model/errors.ts';
 import { STORE_CODES, type Dialect, type Migration } from './store.ts';
+import { LIFECYCLE_MIGRATIONS } from '../lifecycle/migrations.ts';
+import { OUTBOX_MIGRATIONS } from '../notify/outbox/migrations.ts';
+import { VAULT_MIGRATIONS } from '../vault/migrations.ts';
+import { EVIDENCE_MIGRATIONS } from '../evidence/migrations.ts';
 
 export const CORE_MIGRATIONS: readonly Migration[] = [
   {
@@ -38,6 +42,10 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
 
 export const ALL_MIGRATIONS: readonly Migration[] = [
   ...CORE_MIGRATIONS,
+  ...LIFECYCLE_MIGRATIONS,
+  ...OUTBOX_MIGRATIONS,
+  ...VAULT_MIGRATIONS,
+  ...EVIDENCE_MIGRATIONS,
 ];
 
 /** The statements to run for `dialect`. */

@@ -1,11 +1,12 @@
 // `driftwarden check`: one drift check per configured org; prints redacted findings only.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { COMMON_HELP, COMMON_OPTIONS, CONFIG_HELP, CONFIG_OPTIONS, type Command } from '../command.ts';
-import { loadConfigFor, redactionFor, reportDir, selectOrgs, surfacesFor, withStore } from '../session.ts';
+import { loadConfigFor, redactionFor, reportDir, selectOrgs, stateDir, surfacesFor, withStore } from '../session.ts';
 import { connectOrg } from '../../pipeline/connect.ts';
 import { runCheck, type RunOutcome } from '../../pipeline/run-check.ts';
+import { createAttributionStage, createStages } from '../../pipeline/factories/index.ts';
 import { printOutcome, worstExit } from '../render.ts';
-import { loadPolicyEngine } from '../../pipeline/policy-engine.ts';
-import { loadDispatcher } from '../../pipeline/dispatch.ts';
 
 export const checkCommand: Command = {
   name: ['check'],
@@ -23,21 +24,23 @@ export const checkCommand: Command = {
     const orgs = selectOrgs(config, ctx.values.org as string | undefined);
     const surfaces = surfacesFor(config);
     const redaction = redactionFor(config, ctx.env);
-    const policy = await loadPolicyEngine(config);
+    const configDigest = `sha256:${createHash('sha256').update(readFileSync(config.file)).digest('hex')}`;
     return withStore(config, async (store) => {
-      const dispatcher = await loadDispatcher(config, { store, env: ctx.env, redaction });
+      const stageCtx = { config, store, env: ctx.env, redaction, stateDir: stateDir(config) };
+      const stages = await createStages(stageCtx);
       const outcomes: RunOutcome[] = [];
       for (const org of orgs) {
         const { client } = connectOrg(config, org, { env: ctx.env });
         try {
-          outcomes.push(await runCheck({ config, org, surfaces, reportDir: reportDir(config) }, {
-            client, store, redaction, ...(policy ? { policy } : {}), ...(dispatcher ? { dispatcher } : {}),
+          const attribution = await createAttributionStage(stageCtx, client);
+          outcomes.push(await runCheck({ config, org, surfaces, reportDir: reportDir(config), configDigest }, {
+            client, store, redaction, ...stages, ...(attribution ? { attribution } : {}),
             progress: (t) => ctx.out.progress(t),
           }));
-        } finally { client.close?.(); }
+        } finally { await client.close(); }
       }
       for (const o of outcomes) printOutcome(ctx.out, o);
-      ctx.out.result({ runs: outcomes.map((o) => ({ run: o.record, coverage: o.coverage, findings: o.findings, report: o.report })) });
+      ctx.out.result({ runs: outcomes.map((o) => ({ run: o.record, coverage: o.coverage, findings: o.findings, resolved: o.resolved, deliveries: o.deliveries, report: o.report })) });
       return worstExit(outcomes.map((o) => o.exitCode));
     });
   },

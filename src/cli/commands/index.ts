@@ -5,13 +5,23 @@ import { baselineAcceptCommand, baselineCaptureCommand, baselineHistoryCommand }
 import { runsCommand } from './runs.ts';
 import { simulatorCommand } from './simulator.ts';
 import { demoCommand } from './demo.ts';
+import { findingsCommands } from './findings.ts';
+import { policyCommands } from './policy.ts';
+import { vaultCommands } from './vault.ts';
+import { reportCommands } from './report.ts';
+import { daemonCommands } from './daemon.ts';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
   baselineCaptureCommand,
   baselineAcceptCommand,
   baselineHistoryCommand,
+  ...findingsCommands,
   runsCommand,
+  ...reportCommands,
+  ...policyCommands,
+  ...vaultCommands,
+  ...daemonCommands,
   simulatorCommand,
   demoCommand,
 ];

@@ -1,0 +1,4 @@
+// `driftwarden report …` commands.
+import type { Command } from '../command.ts';
+
+export const reportCommands: readonly Command[] = [];
