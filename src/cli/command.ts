@@ -12,6 +12,8 @@ export type CommandContext = {
   readonly positionals: readonly string[];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The streams behind `out`, for commands that run other commands (demo). */
+  readonly io: { readonly stdout: NodeJS.WritableStream; readonly stderr: NodeJS.WritableStream };
 };
 
 export type Command = {

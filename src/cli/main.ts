@@ -1,6 +1,7 @@
 // The driftwarden command line: picks the command, parses its options, maps errors to exit codes.
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import type { Writable } from 'node:stream';
 import { createOutput } from './output.ts';
 import { formatHelp, type Command } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -29,15 +30,18 @@ export function globalHelp(): string {
   ].join('\n');
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<ExitCode> {
+/** Where a command writes; tests pass their own streams to capture every byte. */
+export type CliIo = { readonly stdout: Writable & { isTTY?: boolean }; readonly stderr: Writable & { isTTY?: boolean } };
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), io: CliIo = process): Promise<ExitCode> {
   const json = argv.includes('--json');
-  const out = createOutput({ json, env });
+  const out = createOutput({ json, env, stdout: io.stdout, stderr: io.stderr });
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     const sub = argv[0] === 'help' ? findCommand(argv.slice(1)) : undefined;
-    process.stdout.write((sub ? formatHelp(sub.cmd) : globalHelp()) + '\n');
+    io.stdout.write((sub ? formatHelp(sub.cmd) : globalHelp()) + '\n');
     return argv.length === 0 ? EXIT.badInput : EXIT.clean;
   }
-  if (argv[0] === '--version' || argv[0] === 'version') { process.stdout.write(TOOL_VERSION + '\n'); return EXIT.clean; }
+  if (argv[0] === '--version' || argv[0] === 'version') { io.stdout.write(TOOL_VERSION + '\n'); return EXIT.clean; }
   const found = findCommand(argv);
   if (!found) {
     out.error(`DW1010 unknown command "${argv.join(' ')}". Run \`driftwarden --help\` for the list.`);
@@ -51,9 +55,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     out.error(`DW1011 ${(e as Error).message.split('\n')[0]}\n\n${formatHelp(cmd)}`);
     return EXIT.badInput;
   }
-  if (parsed.values.help) { process.stdout.write(formatHelp(cmd) + '\n'); return EXIT.clean; }
+  if (parsed.values.help) { io.stdout.write(formatHelp(cmd) + '\n'); return EXIT.clean; }
   try {
-    return await cmd.run({ out, values: parsed.values, positionals: parsed.positionals, cwd, env });
+    return await cmd.run({ out, values: parsed.values, positionals: parsed.positionals, cwd, env, io });
   } catch (e) {
     if (e instanceof DwFailure) {
       out.error(formatDwError(e.error));

@@ -16,7 +16,9 @@ export function printOutcome(out: Output, o: RunOutcome): void {
   for (const f of o.findings) {
     const sev = out.paint(SEVERITY_STYLE[f.severity], f.severity.toUpperCase().padEnd(8));
     const where = f.pathText ? `${f.surface}:${f.pathText}` : f.surface;
-    out.line(`  ${sev} ${f.driftKind ?? f.kind} ${where}  ${out.paint('dim', `[${f.rule}]`)} ${f.title}`);
+    const state = f.state ? ` ${f.state}` : '';
+    const waived = f.waiver ? out.paint('dim', ` (waiver ${f.waiver.status}: ${f.waiver.owner})`) : '';
+    out.line(`  ${sev} ${f.driftKind ?? f.kind} ${where}  ${out.paint('dim', `[${f.rule}] ${f.id}${state}`)} ${f.title}${waived}`);
     if (f.driftKind) out.line(`           ${show(f.old)} → ${show(f.new)}`);
     else if (f.message && f.kind !== 'coverage-gap') out.line(`           ${f.message}`);
   }

@@ -171,11 +171,12 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
       expiringWaivers, coverage, deliveries, report, exitCode,
     };
   } catch (e) {
-    // A run that fails is still recorded: a blind run is an incident, not a gap in the history.
-    if (!recorded) {
+    // A run that fails upstream is still recorded: a blind run is an incident, not a gap in the
+    // history. Bad input is the exception: it was refused before anything ran, nothing is written.
+    const badInput = e instanceof DwFailure && e.error.kind === 'bad-input';
+    if (!recorded && !badInput) {
       const message = e instanceof DwFailure ? `${e.error.code} ${e.error.message}` : String(e);
-      const exitCode: ExitCode = e instanceof DwFailure && e.error.kind === 'bad-input' ? EXIT.badInput
-        : e instanceof DwFailure && e.error.kind !== 'internal' ? EXIT.upstream : EXIT.internal;
+      const exitCode: ExitCode = e instanceof DwFailure && e.error.kind !== 'internal' ? EXIT.upstream : EXIT.internal;
       await deps.store.recordRun({
         id, org: org.id, startedAt, finishedAt: now().toISOString(), status: 'failed',
         surfacesOk: 0, surfacesTotal: surfaces.length, driftCount: 0, findingCount: 0,

@@ -1,9 +1,10 @@
 // `driftwarden baseline capture|accept|history`: the approved state, kept as commits in git.
 import { userInfo } from 'node:os';
 import { COMMON_HELP, COMMON_OPTIONS, CONFIG_HELP, CONFIG_OPTIONS, type Command, type CommandContext } from '../command.ts';
-import { loadConfigFor, redactionFor, selectOrgs, surfacesFor } from '../session.ts';
+import { loadConfigFor, redactionFor, selectOrgs, stateDir, surfacesFor, withStore } from '../session.ts';
 import { connectOrg } from '../../pipeline/connect.ts';
-import { acceptDrift, captureBaseline, describeGap } from '../../pipeline/baseline-flows.ts';
+import { acceptDrift, captureBaseline, describeGap, type AcceptTarget } from '../../pipeline/baseline-flows.ts';
+import { createPolicyStage } from '../../pipeline/factories/policy.ts';
 import { baselineHistory, type BaselineAuthor } from '../../baseline/baseline-repo.ts';
 import { EXIT, fail } from '../../model/errors.ts';
 
@@ -34,7 +35,7 @@ export const baselineCaptureCommand: Command = {
       const r = await captureBaseline({
         config, org, surfaces: surfacesFor(config), author: author(ctx),
         allowGaps: Boolean(ctx.values['allow-gaps']), ...(ctx.values.message ? { message: ctx.values.message as string } : {}),
-      }, { client, redaction });
+      }, { client, redaction }).finally(() => client.close());
       results.push({ org: org.id, ...r });
       ctx.out.line(`${org.id}: ${r.changed ? `committed ${r.sha?.slice(0, 12)}` : 'unchanged'} (${r.surfaces} surfaces) in ${config.baselines.dir}`);
       for (const g of r.gaps) ctx.out.error(`  COVERAGE GAP ${describeGap(g)}`);
@@ -47,28 +48,33 @@ export const baselineCaptureCommand: Command = {
 export const baselineAcceptCommand: Command = {
   name: ['baseline', 'accept'],
   summary: 'approve chosen drift paths into the baseline (a commit naming what and who)',
-  usage: 'driftwarden baseline accept --org ID <surface:path>... [--as NAME] [--reason TEXT]',
-  details: 'Paths are written as `check` prints them, e.g. `authentication-settings:multifactorAuthenticationRequired`.',
+  usage: 'driftwarden baseline accept --org ID <finding-id | surface:path>... [--as NAME] [--reason TEXT]',
+  details: 'Name drift by the finding id `check` prints (dw-…), or as surface:path, e.g. `authentication-settings:multifactorAuthenticationRequired`.',
   options: { ...CONFIG_OPTIONS, ...AUTHOR_OPTIONS, reason: { type: 'string' }, ...COMMON_OPTIONS },
   optionHelp: { ...CONFIG_HELP, ...AUTHOR_HELP, reason: 'why the change is approved (ticket, change request)', ...COMMON_HELP },
   async run(ctx) {
     const config = loadConfigFor(ctx);
     const orgs = selectOrgs(config, ctx.values.org as string | undefined);
     if (orgs.length !== 1) fail('DW1022', 'bad-input', 'baseline accept needs --org when several orgs are configured');
-    if (ctx.positionals.length === 0) fail('DW1023', 'bad-input', 'name at least one drift path to accept, as `surface:path`');
-    const paths = ctx.positionals.map((p) => {
+    if (ctx.positionals.length === 0) fail('DW1023', 'bad-input', 'name at least one drift to accept: a finding id or surface:path');
+    const targets = ctx.positionals.map((p): AcceptTarget => {
+      if (/^dw-[0-9a-f]{24}$/.test(p)) return { findingId: p };
       const i = p.indexOf(':');
-      if (i <= 0) return fail('DW1024', 'bad-input', `"${p}" is not a drift path; write it as surface:path (as \`check\` prints it)`);
+      if (i <= 0) return fail('DW1024', 'bad-input', `"${p}" is neither a finding id (dw-…) nor a drift path (surface:path)`);
       return { surface: p.slice(0, i), pathText: p.slice(i + 1) };
     });
+    const redaction = redactionFor(config, ctx.env);
+    const policy = targets.some((t) => 'findingId' in t)
+      ? await withStore(config, (store) => createPolicyStage({ config, store, env: ctx.env, redaction, stateDir: stateDir(config) }))
+      : undefined;
     const org = orgs[0]!;
     const { client } = connectOrg(config, org, { env: ctx.env });
     const r = await acceptDrift({
-      config, org, surfaces: surfacesFor(config), author: author(ctx), paths,
+      config, org, surfaces: surfacesFor(config), author: author(ctx), targets, ruleIds: [...(policy?.rules.keys() ?? [])],
       ...(ctx.values.reason ? { reason: ctx.values.reason as string } : {}),
-    }, { client, redaction: redactionFor(config, ctx.env) });
-    ctx.out.line(`${org.id}: ${r.changed ? `accepted ${paths.length} path(s) in commit ${r.sha?.slice(0, 12)}` : 'nothing to accept: the baseline already matches'}`);
-    ctx.out.result({ org: org.id, ...r, paths });
+    }, { client, redaction }).finally(() => client.close());
+    ctx.out.line(`${org.id}: ${r.changed ? `accepted ${r.paths.length} path(s) in commit ${r.sha?.slice(0, 12)}` : 'nothing to accept: the baseline already matches'}`);
+    ctx.out.result({ org: org.id, sha: r.sha, changed: r.changed, accepted: r.paths.length });
     return EXIT.clean;
   },
 };

@@ -43,7 +43,7 @@ export const demoCommand: Command = {
         '',
       ].join('\n'));
       const env = { ...ctx.env, DEMO_GENESYS_CLIENT_ID: SIM_AUDITOR.clientId, DEMO_GENESYS_CLIENT_SECRET: SIM_AUDITOR.clientSecret, DRIFTWARDEN_USER: 'Demo Compliance Lead' };
-      const run = (argv: string[]): Promise<ExitCode> => main(argv, env, dir);
+      const run = (argv: string[]): Promise<ExitCode> => main(argv, env, dir, ctx.io as never);
 
       out.line(out.paint('bold', 'driftwarden demo'));
       out.line(`Genesys Cloud simulator: ${sim.url} (org ${sim.orgId}); workspace: ${dir}`);

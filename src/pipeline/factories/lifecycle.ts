@@ -1,7 +1,8 @@
-// Builds the lifecycle stage from the config (returns undefined while the stage is not configured).
+// Builds the lifecycle stage. Always on: it needs only the store, which every check has.
 import type { LifecycleStage } from '../stages.ts';
 import type { StageContext } from './context.ts';
+import { createLifecycle } from '../../lifecycle/lifecycle-stage.ts';
 
 export async function createLifecycleStage(_ctx: StageContext): Promise<LifecycleStage | undefined> {
-  return undefined;
+  return createLifecycle();
 }
