@@ -1,0 +1,1 @@
+export { emitWasm, spliceIr, requiredMemoryPages, runtimeWasm, runtimeFingerprint, SDK_DEFAULT_PAGES } from './emit.ts';
