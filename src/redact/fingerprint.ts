@@ -3,14 +3,10 @@
 // recovered by hashing guesses. Without the key an HMAC gives nothing to guess against.
 import { createHmac } from 'node:crypto';
 import type { Json } from '../model/findings.ts';
+import { canonicalJson } from '../normalize/canonical-json.ts';
 
-/** Canonical JSON: object keys sorted, so equal values give equal fingerprints. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-}
+// Canonical JSON (sorted keys) is the normalize stage's: equal values give equal fingerprints.
+export { canonicalJson } from '../normalize/canonical-json.ts';
 
 /** `hmac:` + the first `hexChars` hex digits of HMAC-SHA256(key, text). */
 export function keyedFingerprint(text: string, key: Uint8Array, hexChars = 16): string {

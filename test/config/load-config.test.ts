@@ -46,6 +46,7 @@ test('a minimal config gets every default, with paths resolved against the confi
     id: 'acme', name: 'acme', region: 'mypurecloud.ie',
     apiBase: 'https://api.mypurecloud.ie', loginBase: 'https://login.mypurecloud.ie',
     credentials: { kind: 'env', clientIdVar: 'ACME_ID', clientSecretVar: 'ACME_SECRET' },
+    schedule: null, blindAfterMinutes: null, heartbeatUrl: null,
   }]);
   assert.equal(c.surfaces, { include: 'all', exclude: [] });
   assert.equal(c.normalize.volatileFields, []);
@@ -56,6 +57,11 @@ test('a minimal config gets every default, with paths resolved against the confi
   assert.is(c.routes, null);
   assert.equal(c.rateLimit, { requestsPerMinute: 180 });
   assert.equal(c.retry, { maxRetries: 5, maxTotalWaitMs: 120000 });
+  assert.is(c.waivers, null);
+  assert.equal(c.waiverPolicy, { maxDays: 90, warnDays: 14 });
+  assert.equal(c.notifications, { reminderHours: 24 });
+  assert.equal(c.attribution, { enabled: true, lookbackDays: 14 });
+  assert.equal(c.vault, { revealWindowMinutes: 60 });
 });
 
 test('a full config keeps every value it sets', () => {
@@ -85,6 +91,7 @@ retry: { maxRetries: 2, maxTotalWaitMs: 5000 }
   assert.equal(c.orgs[0], {
     id: 'sim', name: 'Simulator', region: null, apiBase: 'http://127.0.0.1:4010', loginBase: 'http://127.0.0.1:4010',
     credentials: { kind: 'file', path: join(dir, 'secrets/sim.json') },
+    schedule: null, blindAfterMinutes: null, heartbeatUrl: null,
   });
   assert.equal(c.orgs[1]!.credentials, { kind: 'file', path: '/etc/dw/prod.json' });
   assert.is(c.orgs[1]!.apiBase, 'https://api.euc2.pure.cloud');
