@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { COMMON_HELP, type Command } from '../command.ts';
 import { startSimulator, SIM_AUDITOR } from '../../simulator/index.ts';
 import { adminSession, applyDemoDrift } from '../../simulator/admin.ts';
+import { startReceivers, LOCAL_ROUTING_KEY } from '../../receivers/index.ts';
 import { EXIT, type ExitCode } from '../../model/errors.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
@@ -24,6 +25,7 @@ export const demoCommand: Command = {
     const dir = resolve(ctx.cwd, (ctx.values.dir as string | undefined) ?? 'out/demo');
     const step = (n: number, text: string) => out.line(`\n${out.paint('bold', `${n}. ${text}`)}`);
     const sim = await startSimulator({ seed: 7 });
+    const rx = await startReceivers();
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
@@ -40,9 +42,40 @@ export const demoCommand: Command = {
         'baselines: { dir: baselines }',
         'store: { path: .driftwarden/driftwarden.db }',
         `policies: { dirs: [${JSON.stringify(join(REPO_ROOT, 'policies'))}] }`,
+        'routes: routes.yaml',
         '',
       ].join('\n'));
-      const env = { ...ctx.env, DEMO_GENESYS_CLIENT_ID: SIM_AUDITOR.clientId, DEMO_GENESYS_CLIENT_SECRET: SIM_AUDITOR.clientSecret, DRIFTWARDEN_USER: 'Demo Compliance Lead' };
+      await writeFile(join(dir, 'routes.yaml'), [
+        '# Where findings go. First matching route wins unless `continue: true` (like Alertmanager).',
+        'channels:',
+        '  oncall: { type: pagerduty, url: ' + JSON.stringify(rx.pagerduty.url) + ', routingKeyEnv: DEMO_PAGERDUTY_KEY }',
+        '  security-slack: { type: slack, urlEnv: DEMO_SLACK_URL }',
+        '  compliance-teams: { type: teams, urlEnv: DEMO_TEAMS_URL }',
+        '  audit-mail:',
+        '    type: email',
+        '    from: driftwarden@acme.example',
+        '    to: [compliance@acme.example]',
+        `    smtp: { host: ${rx.smtp.host}, port: ${rx.smtp.port}, secure: false, requireTLS: false }`,
+        'routes:',
+        '  - name: page-on-critical',
+        '    match: { severityAtLeast: critical, kind: [drift, coverage-gap] }',
+        '    channels: [oncall]',
+        '    continue: true',
+        '  - name: security-team',
+        '    match: { severityAtLeast: high }',
+        '    channels: [security-slack, audit-mail]',
+        '    continue: true',
+        '  - name: regulated-frameworks',
+        '    match: { framework: [HIPAA, PCI DSS 4.0] }',
+        '    channels: [compliance-teams]',
+        'default: { channels: [audit-mail] }',
+        '',
+      ].join('\n'));
+      const env = {
+        ...ctx.env, DEMO_GENESYS_CLIENT_ID: SIM_AUDITOR.clientId, DEMO_GENESYS_CLIENT_SECRET: SIM_AUDITOR.clientSecret,
+        DEMO_SLACK_URL: rx.slack.url, DEMO_TEAMS_URL: rx.teams.url, DEMO_PAGERDUTY_KEY: LOCAL_ROUTING_KEY,
+        DRIFTWARDEN_USER: 'Demo Compliance Lead',
+      };
       const run = (argv: string[]): Promise<ExitCode> => main(argv, env, dir, ctx.io as never);
 
       out.line(out.paint('bold', 'driftwarden demo'));
@@ -52,7 +85,7 @@ export const demoCommand: Command = {
       const captured = await run(['baseline', 'capture', '--as', 'Demo Compliance Lead']);
       if (captured !== EXIT.clean) return fail(out, 'baseline capture', captured);
 
-      step(2, 'Check the untouched org: no drift, although the simulator reorders arrays, changes volatile metadata and returns numbers as strings');
+      step(2, 'Check the untouched org: no drift (the simulator reorders arrays, changes volatile metadata and returns numbers as strings), but posture rules flag what the baseline itself gets wrong');
       const clean = await run(['check']);
       if (clean !== EXIT.clean && clean !== EXIT.drift) return fail(out, 'first check', clean);
 
@@ -63,11 +96,18 @@ export const demoCommand: Command = {
       const drifted = await run(['check']);
       if (drifted !== EXIT.drift) return fail(out, 'second check', drifted);
 
-      step(5, 'Run history');
+      step(5, 'What the local receivers got (every payload validated as the real service would)');
+      const leaks = sim.canaries.filter((c) => rx.allReceivedText().includes(c));
+      out.line(`  Slack: ${rx.slack.accepted.length} message(s)   Teams: ${rx.teams.accepted.length} card(s)   PagerDuty: ${rx.pagerduty.accepted.length} event(s)   e-mail: ${rx.smtp.received.length} message(s)`);
+      out.line(`  canary secrets planted in the simulator: ${sim.canaries.length}; found in anything delivered: ${leaks.length}`);
+      if (leaks.length) return fail(out, 'leak check', EXIT.internal);
+
+      step(6, 'Run history');
       await run(['runs']);
       out.line(`\nEverything the demo wrote is in ${dir} (reports in ${join(dir, '.driftwarden', 'reports')}).`);
       return EXIT.clean;
     } finally {
+      await rx.close();
       await sim.close();
     }
   },
