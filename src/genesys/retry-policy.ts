@@ -20,14 +20,5 @@ export function fullJitterDelay(retryIndex: number, o: BackoffOptions): number {
   return Math.floor(o.random() * ceiling);
 }
 
-/** Deterministic PRNG for tests and for reproducible runs (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for tests and for reproducible runs. */
+export { mulberry32 as seededRandom } from '../model/prng.ts';

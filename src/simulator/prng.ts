@@ -1,17 +1,8 @@
 // Seeded randomness for the simulator: every quirk and fault draws from here, so one seed
 // reproduces one run byte for byte. mulberry32 is tiny, fast and good enough for test data.
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../model/prng.ts';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** FNV-1a, used to mix names into seeds so each stream is independent of the others. */
 export function hashString(s: string): number {

@@ -2,17 +2,8 @@
 import type { Finding } from '../../src/model/findings.ts';
 import { findingId, orgId, ruleId, surfaceId } from '../../src/model/ids.ts';
 
-/** mulberry32: deterministic randomness for canaries. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic randomness for canaries. */
+export { mulberry32 as seeded } from '../../src/model/prng.ts';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** A random 32-character secret, like an OAuth client secret. */
