@@ -14,6 +14,8 @@ export class SecretString {
   }
   /** The only way to read the value; call it at the last moment, where it is handed to a socket. */
   reveal(): string { return this.#value; }
+  /** True when `other` holds the same value (e.g. to tell which token a 401 rejected). */
+  sameAs(other: SecretString): boolean { return other.#value === this.#value; }
   toString(): string { return HIDDEN; }
   toJSON(): string { return HIDDEN; }
   [inspect.custom](): string { return HIDDEN; }
