@@ -81,9 +81,11 @@ const vaultApproveCommand: Command = {
   async run(ctx) {
     const requestId = onePositional(ctx, 'request id', 'driftwarden vault approve <request-id> --as NAME');
     return withVault(ctx, async (vault) => {
-      const r = await vault.approve({ requestId, as: ctx.values.as as string });
-      ctx.out.line(`request ${r.id} approved by ${r.approvedBy} at ${r.approvedAt}; ${r.requestedBy} may reveal it once with \`driftwarden vault reveal ${r.id} --as <name>\``);
-      ctx.out.result({ request: r });
+      const { request: r, entry } = await vault.approve({ requestId, as: ctx.values.as as string });
+      const what = entry ? `${entry.org} ${entry.surface}:${entry.pathText} (${entry.id})` : r.entryId;
+      ctx.out.line(`request ${r.id} approved by ${r.approvedBy} at ${r.approvedAt}: ${r.requestedBy} asked for ${what} because "${r.reason}"`);
+      ctx.out.line(`${r.requestedBy} may reveal it once, within the reveal window, with \`driftwarden vault reveal ${r.id} --as <name>\``);
+      ctx.out.result({ request: r, entry });
       return EXIT.clean;
     });
   },
