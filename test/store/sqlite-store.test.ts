@@ -63,11 +63,13 @@ test('opening creates the file and its folder, in WAL mode with foreign keys on'
 });
 
 test('migrate applies pending migrations once and is idempotent', async () => {
+  // The default list is every area's migrations, applied in id order.
+  const all = [...ALL_MIGRATIONS].sort((a, b) => a.id - b.id);
   const s = openStore(dbFile());
-  assert.equal(await s.migrate(), { applied: CORE_MIGRATIONS.map((m) => m.id), alreadyApplied: [] });
-  assert.equal(await s.migrate(), { applied: [], alreadyApplied: CORE_MIGRATIONS.map((m) => m.id) });
+  assert.equal(await s.migrate(), { applied: all.map((m) => m.id), alreadyApplied: [] });
+  assert.equal(await s.migrate(), { applied: [], alreadyApplied: all.map((m) => m.id) });
   const rows = await s.query<{ id: number; name: string }>('SELECT id, name FROM schema_migrations ORDER BY id');
-  assert.equal(rows.map((r) => [r.id, r.name]), CORE_MIGRATIONS.map((m) => [m.id, m.name]));
+  assert.equal(rows.map((r) => [r.id, r.name]), all.map((m) => [m.id, m.name]));
 });
 
 test('later areas add migrations as data; edited or unknown applied migrations are refused', async () => {
@@ -76,29 +78,29 @@ test('later areas add migrations as data; edited or unknown applied migrations a
     id: 100, name: 'findings',
     up: ['CREATE TABLE findings (id TEXT PRIMARY KEY, run_id TEXT NOT NULL REFERENCES runs(id))'],
   };
-  const first = openStore(file);
+  const first = openStore(file, CORE_MIGRATIONS);
   await first.migrate();
   await first.close();
-  const second = openStore(file, [...ALL_MIGRATIONS, findings]);
+  const second = openStore(file, [...CORE_MIGRATIONS, findings]);
   assert.equal((await second.migrate()).applied, [100]);
   // the foreign key is enforced
   assert.is((await rejects(second.execute("INSERT INTO findings (id, run_id) VALUES ('f1', 'no-such-run')"))).error.code, 'DW6002');
   await second.close();
 
-  const edited = openStore(file, [...ALL_MIGRATIONS, { ...findings, up: ['CREATE TABLE findings (id TEXT PRIMARY KEY)'] }]);
+  const edited = openStore(file, [...CORE_MIGRATIONS, { ...findings, up: ['CREATE TABLE findings (id TEXT PRIMARY KEY)'] }]);
   assert.is((await rejects(edited.migrate())).error.code, 'DW6003');
-  const reindented = openStore(file, [...ALL_MIGRATIONS, { ...findings, up: ['CREATE TABLE findings (id TEXT PRIMARY KEY,\n    run_id TEXT NOT NULL REFERENCES runs(id))'] }]);
+  const reindented = openStore(file, [...CORE_MIGRATIONS, { ...findings, up: ['CREATE TABLE findings (id TEXT PRIMARY KEY,\n    run_id TEXT NOT NULL REFERENCES runs(id))'] }]);
   assert.equal((await reindented.migrate()).applied, []);
-  const older = openStore(file, ALL_MIGRATIONS);
+  const older = openStore(file, CORE_MIGRATIONS);
   assert.is((await rejects(older.migrate())).error.code, 'DW6008');
-  const dup = openStore(dbFile(), [...ALL_MIGRATIONS, { ...findings, id: 1 }]);
+  const dup = openStore(dbFile(), [...CORE_MIGRATIONS, { ...findings, id: 1 }]);
   assert.is((await rejects(dup.migrate())).error.code, 'DW6006');
 });
 
 test('a failing migration is rolled back whole and not recorded', async () => {
   const file = dbFile();
   const broken: Migration = { id: 200, name: 'outbox', up: ['CREATE TABLE outbox (id TEXT PRIMARY KEY)', 'CREATE INDEX nope ON missing_table (x)'] };
-  const s = openStore(file, [...ALL_MIGRATIONS, broken]);
+  const s = openStore(file, [...CORE_MIGRATIONS, broken]);
   const f = await rejects(s.migrate());
   assert.is(f.error.code, 'DW6010');
   assert.match(f.error.message, 'migration 200 "outbox" statement 2 failed');
@@ -192,7 +194,7 @@ test('openStore opens and migrates in one step; a failing migration closes the s
     await s.recordRun(run(1));
     assert.equal((await s.query<{ n: number }>('SELECT COUNT(*) AS n FROM schema_migrations'))[0]!.n, ALL_MIGRATIONS.length);
   } finally { await s.close(); }
-  const f = await rejects(openAndMigrate(file, { migrations: [...ALL_MIGRATIONS, { id: 999, name: 'bad', up: ['NOT SQL'] }] }));
+  const f = await rejects(openAndMigrate(file, { migrations: [...ALL_MIGRATIONS, { id: 9999, name: 'bad', up: ['NOT SQL'] }] }));
   assert.is(f.error.code, 'DW6010');
 });
 
