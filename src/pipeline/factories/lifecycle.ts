@@ -3,6 +3,6 @@ import type { LifecycleStage } from '../stages.ts';
 import type { StageContext } from './context.ts';
 import { createLifecycle } from '../../lifecycle/lifecycle-stage.ts';
 
-export async function createLifecycleStage(_ctx: StageContext): Promise<LifecycleStage | undefined> {
-  return createLifecycle();
+export async function createLifecycleStage(ctx: StageContext): Promise<LifecycleStage | undefined> {
+  return createLifecycle(ctx.redaction);
 }
