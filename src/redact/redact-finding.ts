@@ -1,7 +1,7 @@
 // The redact stage: the only code that turns a Finding into a Redacted<Finding>. Every string is
 // pattern-masked and truncated, secret values are withheld behind a keyed fingerprint, and the
 // result is checked once more for any secret it was told about before the brand is applied.
-import type { Finding, FrameworkRef, Json, JsonObject } from '../model/findings.ts';
+import type { Attribution, Finding, FrameworkRef, Json, JsonObject, WaiverRef } from '../model/findings.ts';
 import { DRIFT_KINDS, FINDING_KINDS, SENSITIVITIES, SEVERITIES } from '../model/findings.ts';
 import { DwFailure, dwError } from '../model/errors.ts';
 import { markRedacted, type Redacted } from './redacted.ts';
@@ -68,13 +68,20 @@ export function redactFinding(f: Finding, rules: RedactionRules): Redacted<Findi
     ...(oldValue !== undefined ? { old: oldValue } : {}),
     ...(newValue !== undefined ? { new: newValue } : {}),
     ...(f.message !== undefined ? { message: maskString(f.message, rules, secrets) } : {}),
+    // Lifecycle facts are enums and timestamps; waiver and attribution text is free text, masked
+    // like every other string (people's names and IPs of who changed what are personal data).
+    ...(f.state !== undefined ? { state: f.state } : {}),
+    ...(f.firstSeen !== undefined ? { firstSeen: maskString(f.firstSeen, rules, secrets) } : {}),
+    ...(f.lastSeen !== undefined ? { lastSeen: maskString(f.lastSeen, rules, secrets) } : {}),
+    ...(f.waiver !== undefined ? { waiver: redactWaiver(f.waiver, rules, secrets) } : {}),
+    ...(f.attribution !== undefined ? { attribution: redactAttribution(f.attribution, rules, secrets, wholeValueSecret) } : {}),
   } as Finding;
 
   // Self-check: nothing we were told is secret may survive. Cheap, and it turns a masking bug into
   // a loud internal error instead of a leak.
   // Enum fields (severity, kind, …) are excluded: a secret that happens to read "critical" is
   // not leaked by the severity saying so.
-  const text = JSON.stringify([out.id, out.org, out.surface, out.rule, out.pathText, out.title, out.message, out.frameworks, out.old, out.new]);
+  const text = JSON.stringify([out.id, out.org, out.surface, out.rule, out.pathText, out.title, out.message, out.frameworks, out.old, out.new, out.waiver, out.attribution]);
   const leaked = [...secrets.filter((s) => s.length >= 6), ...rules.knownSecrets.map((k) => k.reveal()).filter((s) => s.length >= 6)]
     .some((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1)));
   if (leaked) throw new DwFailure(dwError('DW5004', 'internal', `redaction of finding ${String(out.id)} left a secret value in the output`));
@@ -161,4 +168,30 @@ function assertEnum(v: unknown, allowed: readonly string[], field: string): void
   if (typeof v !== 'string' || !allowed.includes(v)) {
     throw new DwFailure(dwError('DW5003', 'internal', `finding ${field} ${JSON.stringify(String(v)).slice(0, 40)} is not one of ${allowed.join(', ')}`));
   }
+}
+
+function redactWaiver(w: WaiverRef, rules: RedactionRules, secrets: readonly string[]): WaiverRef {
+  return {
+    id: maskString(w.id, rules, secrets).slice(0, 200),
+    owner: maskString(w.owner, rules, secrets).slice(0, 200),
+    reason: maskString(w.reason, rules, secrets),
+    ...(w.ticket !== undefined ? { ticket: maskString(w.ticket, rules, secrets).slice(0, 200) } : {}),
+    expires: maskString(w.expires, rules, secrets).slice(0, 40),
+    status: w.status === 'expired' ? 'expired' : 'active',
+  };
+}
+
+function redactAttribution(a: Attribution, rules: RedactionRules, secrets: readonly string[], secretValues: boolean): Attribution {
+  const text = (s: string | undefined) => (s === undefined ? undefined : maskString(s, rules, secrets).slice(0, 500));
+  const values = (xs: readonly string[] | undefined) => (xs === undefined || secretValues ? undefined : xs.slice(0, rules.maxEntries).map((x) => maskString(x, rules, secrets)));
+  const out: Record<string, unknown> = { found: a.found === true };
+  for (const k of ['user', 'client', 'remoteIp', 'time', 'action', 'property', 'note'] as const) {
+    const v = text(a[k]);
+    if (v !== undefined) out[k] = v;
+  }
+  const oldValues = values(a.oldValues);
+  const newValues = values(a.newValues);
+  if (oldValues) out.oldValues = oldValues;
+  if (newValues) out.newValues = newValues;
+  return out as Attribution;
 }

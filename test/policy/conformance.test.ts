@@ -54,10 +54,22 @@ const DIRECT = /^\s*data((?:\.[A-Za-z_][\w]*)*)\s*=\s*([A-Za-z_]\w*)\s*$/;
 
 /** How a case is run: `data.a.b = x` through entry point a/b; any other query compiled as
  *  a rule collecting its bindings (`__dwquery__/rows`). */
+/** `input_term` in Rego syntax (sets, ...) that JSON cannot carry: the query gets
+ *  `with input as <term>` instead (single-expression queries only). */
+function regoInputTerm(c: Case): string | undefined {
+  if (c.input_term === undefined) return undefined;
+  try { JSON.parse(c.input_term); return undefined; } catch { return c.input_term; }
+}
+
 function planCase(c: Case): Plan {
   const modules = c.modules ?? [];
   const m = DIRECT.exec(c.query);
-  if (m && m[2] !== 'input' && m[2] !== 'data' && (c.want_result?.length ?? 0) <= 1) return { entrypoint: m[1]!.slice(1).replace(/\./g, '/'), modules, mode: 'direct', variable: m[2]! };
+  const regoInput = regoInputTerm(c);
+  if (regoInput !== undefined) {
+    if (/[\n;]/.test(c.query.trim())) throw new Error('input_term in Rego syntax with a multi-expression query');
+    c = { ...c, query: `${c.query.trim()} with input as ${regoInput}` };
+  }
+  if (m && regoInput === undefined && m[2] !== 'input' && m[2] !== 'data' && (c.want_result?.length ?? 0) <= 1) return { entrypoint: m[1]!.slice(1).replace(/\./g, '/'), modules, mode: 'direct', variable: m[2]! };
   const body = parseQuery(c.query, 'query.rego');
   const vars = new Set<string>();
   visitBodyVars(body, (v) => { if (v.name !== 'data' && v.name !== 'input' && !v.name.startsWith('$')) vars.add(v.name); });
@@ -70,20 +82,36 @@ function planCase(c: Case): Plan {
 
 type Outcome = { pass: boolean; detail: string };
 
+/** OPA compile error codes -> the driftwarden diagnostic codes that mean the same. */
+const COMPILE_ERROR_CODES: Readonly<Record<string, RegExp>> = {
+  rego_parse_error: /^DW30\d\d$/,
+  rego_unsafe_var_error: /^DW3101$/,
+  rego_recursion_error: /^DW3103$/,
+  rego_type_error: /^DW31(0[4-9]|\d\d)$/,
+  rego_compile_error: /^DW3\d{3}$/,
+};
+
 async function runCase(c: Case): Promise<Outcome> {
   let plan: Plan;
   try { plan = planCase(c); } catch (e) { return { pass: false, detail: `query not supported: ${String((e as Error).message ?? e)}` }; }
   let input: unknown = c.input;
-  if (c.input_term !== undefined) {
-    try { input = JSON.parse(c.input_term); } catch { return { pass: false, detail: `input_term is not JSON: ${c.input_term}` }; }
-  }
+  if (c.input_term !== undefined && regoInputTerm(c) === undefined) input = JSON.parse(c.input_term);
   const sources = plan.modules.map((text, i) => ({ file: `case/module-${i}.rego`, text }));
   const wantsError = (c.want_error_code !== undefined || c.want_error !== undefined) && !c.strict_error;
   let compiled;
   try {
     compiled = compilePolicies(sources, { entrypoints: [plan.entrypoint], cacheDir: false });
   } catch (e) {
-    return { pass: false, detail: `compile error: ${(e as Error).message}` };
+    const msg = (e as Error).message;
+    // Compile-time errors (rego_*) must come out of our compiler, with the matching kind.
+    const want = c.want_error_code ?? '';
+    if (want.startsWith('rego_')) {
+      const code = /DW\d{4}/.exec(msg)?.[0] ?? '';
+      const expected = COMPILE_ERROR_CODES[want];
+      if (!expected || expected.test(code)) return { pass: true, detail: `compile error as expected: ${msg}` };
+      return { pass: false, detail: `wanted ${want}, got compile error ${msg}` };
+    }
+    return { pass: false, detail: `compile error: ${msg}` };
   }
   let rows: unknown[];
   try {
@@ -145,7 +173,7 @@ for (const file of yamlFiles(suiteRoot)) {
 }
 
 test.after(() => {
-  console.log(`conformance: ${passed}/${total} passed`);
+  console.log(`\nconformance: ${passed}/${total} passed`);
   const out = process.env.DW_CONFORMANCE_REPORT;
   if (out) writeFileSync(out, JSON.stringify(report, null, 1));
 });

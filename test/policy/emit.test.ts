@@ -109,6 +109,22 @@ test('opa_value_parse/dump handle Rego set syntax; JSON dump turns sets into arr
   assert.is(text(x.opa_json_dump(x.builtins())), '{}');
 });
 
+test('ABI version 1.3; opa_value_add_path / opa_value_remove_path edit objects in place', () => {
+  const wasm = emitWasm(constPolicy('1'));
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
+    env: { memory: new WebAssembly.Memory({ initial: 5 }), opa_abort: () => {}, opa_builtin0: () => 0, opa_builtin1: () => 0, opa_builtin2: () => 0, opa_builtin3: () => 0, opa_builtin4: () => 0 },
+  });
+  assert.is((inst.exports.opa_wasm_abi_version as WebAssembly.Global).value, 1);
+  assert.is((inst.exports.opa_wasm_abi_minor_version as WebAssembly.Global).value, 3);
+  const { x, put, text } = rawInstance(wasm);
+  const base = x.opa_json_parse(...put('{"a":{"b":1},"c":2}'));
+  assert.is(x.opa_value_add_path(base, x.opa_json_parse(...put('["a","x","y"]')), x.opa_json_parse(...put('[true]'))), 0);
+  assert.is(x.opa_value_remove_path(base, x.opa_json_parse(...put('["c"]'))), 0);
+  assert.is(x.opa_value_remove_path(base, x.opa_json_parse(...put('["nope"]'))), 3);
+  assert.is(x.opa_value_add_path(base, x.opa_json_parse(...put('["a","b","z"]')), base), 3);
+  assert.is(text(x.opa_json_dump(base)), '{"a":{"b":1,"x":{"y":[true]}}}');
+});
+
 test('ABI 1.1 context API evaluates too; builtins() publishes only host builtins', () => {
   const ir = policy({
     strings: ['x'],

@@ -93,6 +93,7 @@ test('regex.split (Go Split) and regex.template_match', () => {
   assert.equal(call('regex.split', '^[a-z ]+$', 'foobar baz'), ['', '']);
   assert.equal(call('regex.split', 'a', 'banana'), ['b', 'n', 'n', '']);
   assert.equal(call('regex.split', 'z+', 'pizza'), ['pi', 'a']);
+  assert.equal(call('dw.regex.split', '(-)', 'a-b'), ['a', 'b'], 'Go does not splice groups (JS split would give a,-,b)');
   assert.is(call('regex.template_match', 'urn:foo:{.*}', 'urn:foo:bar:baz', '{', '}'), true);
   assert.is(call('regex.template_match', 'urn:foo.bar.com:{.*}', 'urn:foo.com:bar:baz', '{', '}'), false);
   assert.is(call('regex.template_match', 'urn:foo:<[0-9]{2}>', 'urn:foo:42', '<', '>'), true);
@@ -124,6 +125,8 @@ test('dw.sprintf: Go verbs on OPA-converted arguments', () => {
   assert.is(s('%'), '%!(NOVERB)');
   assert.is(s('%z', 1), '%!z(int64=1)');
   assert.is(s('%*d', 4, 7), '   7');
+  assert.is(s('%*d', 100000000, 7), '%!(BADWIDTH)7');
+  assert.is(s('%.9999999f', 1.5), '%!(BADPREC)1.500000');
   assert.is(goSprintf('%v', [[]]), '[]');
   assert.is(call('dw.sprintf', 1, []), undefined);
 });
@@ -189,6 +192,7 @@ test('time.add_date normalises like Go, time.diff as OPA', () => {
   assert.is(call('time.add_date', utc(2019, 10, 31), 0, 1, 0), utc(2019, 12, 1), 'Oct 31 + 1 month = Dec 1');
   assert.is(call('time.add_date', utc(2020, 2, 29), 1, 0, 0), utc(2021, 3, 1));
   assert.is(call('time.add_date', utc(2020, 1, 1), 0, 0, -1), utc(2019, 12, 31));
+  assert.is(call('time.add_date', utc(2020, 1, 1), 1e300, 0, 0), undefined);
   assert.equal(call('time.diff', utc(2021, 1, 31, 10), utc(2021, 3, 1, 9)), [0, 1, 0, 23, 0, 0]);
   assert.equal(call('time.diff', utc(2022, 3, 1), utc(2020, 1, 1)), [2, 2, 0, 0, 0, 0], 'order does not matter');
   assert.is(typeof call('time.now_ns'), 'number');
@@ -221,7 +225,7 @@ test('units.parse_bytes (conformance)', () => {
   assert.is(pb('100pi'), 112589990684262400); assert.is(pb('10e'), 10000000000000000000); assert.is(pb('10eib'), 11529215046068469760);
   assert.is(pb('1e3KB'), 1000000);
   assert.ok((pb('3MiB') as number) > (pb('3MB') as number));
-  for (const bad of ['', 'GB', 'foo', '0.0.0', '.5.2', '100 kb', ' 327MiB ', '10xb']) assert.is(pb(bad), undefined, bad);
+  for (const bad of ['', 'GB', 'foo', '0.0.0', '.5.2', '100 kb', ' 327MiB ', '10xb', '1e999999999']) assert.is(pb(bad), undefined, bad);
 });
 
 test('units.parse (conformance)', () => {

@@ -154,6 +154,7 @@ test('numbers keep their source text', () => {
   assert.is(q('x := 12345678901234567890'), 'x := 12345678901234567890');
   assert.is(q('x := 1.0e-7'), 'x := 1.0e-7');
   assert.is(q('x := 0.5'), 'x := 0.5');
+  assert.is(q('x := .5 + -.25'), 'x := plus(0.5, -0.25)', 'a leading dot becomes valid JSON number text');
 });
 
 test('wildcards become fresh $_N vars', () => {
@@ -296,6 +297,18 @@ test('error: rego v1 requires if / contains', () => {
   assert.match(f.message, '\n  p { true }\n    ^');
   const g = failure(() => parseModule('package a\np := 1 if true else { true }\n', 'e.rego'));
   assert.is(g.error.code, 'DW3005');
+});
+
+test('error: v0 habits get a v1 rewrite suggestion', () => {
+  assert.match(failure(() => mod('p[x] { x := 1 }')).message, 'DW3005 rego v1 requires `contains` and `if` for a partial set rule: write `p contains x if { ... }`');
+  assert.match(failure(() => mod('p := 1 { true }')).message, 'write `p := 1 if { ... }`');
+  assert.match(failure(() => mod('f(x) = y { y := x }')).message, 'write `f(x) = y if { ... }`');
+});
+
+test('error: an unclosed bracket is blamed at the bracket, not at the end of the file', () => {
+  const f = failure(() => parseModule('package a\np if {\n\tx := 1\n', 'u.rego'));
+  assert.is(f.message, 'u.rego:2:6 DW3001 "{" is never closed: the file ends before its "}"\n  p if {\n       ^');
+  assert.equal(failure(() => parseModule('package a\np if {\n\ty := [z | z := 1\n', 'u.rego')).error.at, { file: 'u.rego', line: 3, col: 7 });
 });
 
 test('error: default rules cannot have bodies or variables', () => {

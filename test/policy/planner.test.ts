@@ -47,6 +47,13 @@ test(':= of a variable declared in the same scope is an error', () => {
   assert.ok(d.some((x) => x.code === 'DW3102' && x.pos.line === 5), JSON.stringify(d));
 });
 
+test(':= of a function argument or of a variable used above is an error', () => {
+  assert.ok(diagnosticsOf('package t\n\nf(x) := y if {\n\tx := 1\n\ty := 2\n}\n').some((x) => x.code === 'DW3102' && /function argument/.test(x.message) && x.pos.line === 4));
+  assert.ok(diagnosticsOf('package t\n\np if {\n\tx == 1\n\tx := 1\n}\n').some((x) => x.code === 'DW3102' && /used above/.test(x.message) && x.pos.line === 5));
+  // A comprehension before the declaration has its own x (OPA scoping).
+  assert.equal(diagnosticsOf('package t\n\np := x if {\n\ty := {x | input[x]}\n\tx := count(y)\n}\n'), []);
+});
+
 test('recursion is an error naming the cycle', () => {
   const d = diagnosticsOf('package t\n\np if q\nq if p\n');
   const r = d.find((x) => x.code === 'DW3103');
@@ -95,7 +102,7 @@ deny if input.flag
 });
 
 test('safety reordering: consumers move after generators', async () => {
-  const rs = await evalPolicy('package t\n\np := y if {\n\ty > 1\n\ty := x + 1\n\tx := input.a\n}\n', 't/p', { a: 5 });
+  const rs = await evalPolicy('package t\n\np := y if {\n\ty > 1\n\ty = x + 1\n\tx = input.a\n}\n', 't/p', { a: 5 });
   assert.equal(rs, [{ result: 6 }]);
 });
 
@@ -200,6 +207,12 @@ p := [a, b] if {
   assert.equal(await evalPolicy(text, 't/q', {}, {}), [{ result: 103 }]);
 });
 
+test('e2e: with on a key inside a rule value overlays the mocked value', async () => {
+  const text = 'package t\n\nq[k] := 1 if some k in ["a", "b"]\np := x if { x := [data.t.q.a, data.t.q.b] with data.t.q.a as 5 }\nr := x if { x := data.t.q with data.t.q.c as 3 }\n';
+  assert.equal(await evalPolicy(text, 't/p', {}), [{ result: [5, 1] }]);
+  assert.equal(await evalPolicy(text, 't/r', {}), [{ result: { a: 1, b: 1, c: 3 } }]);
+});
+
 test('e2e: ref heads build nested objects; conflicting values abort', async () => {
   const text = 'package t\n\np[q].r := i if { some i, q in ["a", "b"] }\np.c.r := 9\n';
   assert.equal(await evalPolicy(text, 't/p', {}), [{ result: { a: { r: 0 }, b: { r: 1 }, c: { r: 9 } } }]);
@@ -238,6 +251,14 @@ test('entrypoints must name a rule or package (DW3122)', () => {
     }
   }
   assert.ok(compilePolicies(sources, { entrypoints: ['t', 't/p', 'data.t.p'], cacheDir: false }).wasm.length > 0);
+});
+
+test('METADATA `entrypoint: true` rules become entry points', () => {
+  const text = 'package t\n\n# METADATA\n# entrypoint: true\nallow := true\n\nother := 1\n';
+  const m = compilePolicies([{ file: 'p.rego', text }], { entrypoints: ['t/other'], cacheDir: false });
+  assert.equal(m.entrypoints, ['t/other', 't/allow']);
+  assert.equal(m.ir.plans.map((p) => p.name), ['t/other', 't/allow']);
+  assert.ok(m.annotations.some((a) => a.entrypoint === true));
 });
 
 test('cache: cold compile of 20 rules < 1 s, cached compile < 50 ms and identical', () => {

@@ -247,6 +247,16 @@ test('a host builtin without implementation fails with DW3302; one that throws w
   assert.match(f.message, 'boom');
 });
 
+test('without hostBuiltins the HOST_BUILTINS registry is registered', async () => {
+  const ir = policy({
+    consts: ['"10KB"'],
+    builtins: [{ name: 'units.parse_bytes', arity: 1 }],
+    plans: [{ name: 't/u', blocks: [[{ op: 'MakeConst', index: 0, target: 3 }, { op: 'Call', func: 'units.parse_bytes', args: [L(3)], result: 2 }, ...resultOf(2)]] }],
+  });
+  const p = await loadCompiledPolicy(emitWasm(ir));
+  assert.equal(p.evaluate(), [{ result: 10000 }]);
+});
+
 test('falsy inputs are real inputs; undefined is no input', async () => {
   const p = await load(echo);
   for (const v of [false, 0, '', null]) assert.equal(p.evaluate(v), [{ result: v }]);

@@ -9,7 +9,13 @@
 export const BUILTIN_PLACES = ['native', 'host', 'unsupported'] as const;
 export type BuiltinPlace = (typeof BUILTIN_PLACES)[number];
 
-export type BuiltinInfo = { readonly name: string; readonly arity: number; readonly place: BuiltinPlace; readonly relation?: boolean };
+export type BuiltinInfo = {
+  readonly name: string;
+  /** Number of arguments; -1 for variadic builtins (`print`), which have no output form. */
+  readonly arity: number;
+  readonly place: BuiltinPlace;
+  readonly relation?: boolean;
+};
 
 const N = 'native', H = 'host', U = 'unsupported';
 type Row = readonly [name: string, arity: number, place: BuiltinPlace];
@@ -76,11 +82,20 @@ const ROWS: readonly Row[] = [
   ['crypto.sha256', 1, H], ['crypto.md5', 1, H], ['crypto.sha1', 1, H],
   ['crypto.hmac.sha256', 2, H], ['crypto.hmac.sha1', 2, H], ['crypto.hmac.sha512', 2, H],
   ['crypto.hmac.md5', 2, H], ['crypto.hmac.equal', 2, H], ['crypto.x509.parse_certificates', 1, U],
+  ['crypto.x509.parse_and_verify_certificates', 1, U], ['crypto.x509.parse_and_verify_certificates_with_options', 2, U],
+  ['crypto.x509.parse_certificate_request', 1, U], ['crypto.x509.parse_keypair', 2, U],
+  ['crypto.x509.parse_rsa_private_key', 1, U], ['crypto.parse_private_keys', 1, U],
+  ['io.jwt.verify_es256', 2, U], ['io.jwt.verify_es384', 2, U], ['io.jwt.verify_es512', 2, U],
+  ['io.jwt.verify_hs384', 2, U], ['io.jwt.verify_hs512', 2, U], ['io.jwt.verify_ps256', 2, U],
+  ['io.jwt.verify_ps384', 2, U], ['io.jwt.verify_ps512', 2, U], ['io.jwt.verify_rs384', 2, U],
+  ['io.jwt.verify_rs512', 2, U], ['io.jwt.verify_eddsa', 2, U], ['io.jwt.encode_sign_raw', 3, U],
   ['uuid.parse', 1, H], ['uuid.rfc4122', 1, U],
   // not available in a sandboxed policy
-  ['http.send', 1, U], ['opa.runtime', 0, U], ['trace', 1, U], ['print', 1, U],
+  ['http.send', 1, U], ['opa.runtime', 0, U], ['trace', 1, U], ['print', -1, U],
   ['rego.parse_module', 2, U], ['rego.metadata.rule', 0, U], ['rego.metadata.chain', 0, U],
   ['providers.aws.sign_req', 3, U], ['net.cidr_contains_matches', 2, U],
+  ['graphql.is_valid', 2, U], ['graphql.parse', 2, U], ['graphql.parse_and_verify', 2, U],
+  ['graphql.parse_query', 1, U], ['graphql.parse_schema', 1, U], ['graphql.schema_is_valid', 1, U],
   // deprecated names OPA still accepts
   ['set_diff', 2, N], ['cast_array', 1, U], ['cast_set', 1, U], ['cast_string', 1, U],
   ['cast_boolean', 1, U], ['cast_null', 1, U], ['cast_object', 1, U],
@@ -100,6 +115,12 @@ export const BUILTINS: ReadonlyMap<string, BuiltinInfo> = new Map(
 
 export function lookupBuiltin(name: string): BuiltinInfo | undefined {
   return BUILTINS.get(name);
+}
+
+/** Fixed arity of a builtin, undefined when unknown or variadic. */
+export function builtinArity(name: string): number | undefined {
+  const a = BUILTINS.get(name)?.arity;
+  return a === undefined || a < 0 ? undefined : a;
 }
 
 /** The name a builtin gets in the IR (after the alias table). */

@@ -13,6 +13,7 @@ import { checkModules } from './check/index.ts';
 import { planPolicy } from './plan/index.ts';
 import { emitWasm, runtimeFingerprint } from './emit/index.ts';
 import { fail } from '../../model/errors.ts';
+import { COMPILER_CODES } from './codes.ts';
 
 export type PolicySource = { readonly file: string; readonly text: string };
 
@@ -70,14 +71,14 @@ export function cacheKey(sources: readonly PolicySource[], entrypoints: readonly
 export function compileToIr(sources: readonly PolicySource[], entrypoints: readonly string[]): { ir: IrPolicy; modules: Module[]; annotations: Annotation[]; entrypoints: string[] } {
   const modules = sources.map((s) => parseModule(s.text, s.file));
   const annotations = modules.flatMap((m) => m.annotations);
-  const eps = [...entrypoints.map(normaliseEntrypoint)];
+  const eps = [...new Set(entrypoints.map(normaliseEntrypoint))];
   for (const a of annotations) {
     if (a.entrypoint && a.path) {
       const ep = normaliseEntrypoint(a.path);
       if (!eps.includes(ep)) eps.push(ep);
     }
   }
-  if (eps.length === 0) fail('DW3121', 'bad-input', 'no entry points: pass entrypoints or mark a rule `entrypoint: true` in METADATA');
+  if (eps.length === 0) fail(COMPILER_CODES.noEntrypoints, 'bad-input', 'no entry points: pass entrypoints or mark a rule `entrypoint: true` in METADATA');
   const sourceOf = (file: string) => sources.find((s) => s.file === file)?.text;
   const checked = checkModules(modules);
   if (checked.diagnostics.length > 0) throwDiagnostics(sortDiagnostics(checked.diagnostics), sourceOf);

@@ -5,8 +5,9 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { RuleRewriter, dottedName } from './rewrite.ts';
 import type { ModuleEnv } from './rewrite.ts';
 import { visitTermVars } from './safety.ts';
-import { dataKey } from './types.ts';
+import { MAX_DISPATCH, dataKey } from './types.ts';
 import type { CheckedBody, CheckedPolicy, CheckedRule, RuleSet, RuleSetKind, TrieNode } from './types.ts';
+import { COMPILER_CODES } from '../codes.ts';
 
 export type CheckResult = { readonly policy: CheckedPolicy; readonly diagnostics: readonly Diagnostic[] };
 
@@ -51,18 +52,18 @@ export function checkModules(modules: readonly Module[]): CheckResult {
     kinds.set(key, first.kind);
     for (const p of g) {
       if (p.kind !== first.kind) {
-        diags.push({ code: 'DW3104', message: `conflicting rules ${key}: ${describe(first.kind)} and ${describe(p.kind)} definitions on one path`, pos: p.rule.pos });
+        diags.push({ code: COMPILER_CODES.ruleConflict, message: `conflicting rules ${key}: ${describe(first.kind)} and ${describe(p.kind)} definitions on one path`, pos: p.rule.pos });
       }
     }
     if (first.kind === 'function') {
       const n = first.rule.head.args?.length ?? 0;
       arities.set(key, n);
       for (const p of g) if ((p.rule.head.args?.length ?? 0) !== n) {
-        diags.push({ code: 'DW3104', message: `function ${key} is defined with ${n} and ${p.rule.head.args?.length ?? 0} arguments`, pos: p.rule.pos });
+        diags.push({ code: COMPILER_CODES.ruleConflict, message: `function ${key} is defined with ${n} and ${p.rule.head.args?.length ?? 0} arguments`, pos: p.rule.pos });
       }
     }
     const defaults = g.filter((p) => p.rule.isDefault);
-    if (defaults.length > 1) diags.push({ code: 'DW3104', message: `multiple default rules ${key} found`, pos: defaults[1]!.rule.pos });
+    if (defaults.length > 1) diags.push({ code: COMPILER_CODES.ruleConflict, message: `multiple default rules ${key} found`, pos: defaults[1]!.rule.pos });
   }
 
   // ---- trie; rule sets may not have rule sets below them unless they build objects
@@ -82,7 +83,7 @@ export function checkModules(modules: readonly Module[]): CheckResult {
     const kind = kinds.get(key)!;
     const node = nodeAt(g[0]!.path);
     if (kind !== 'tree' && node.children.size > 0) {
-      diags.push({ code: 'DW3104', message: `rule ${key} conflicts with rules defined below it (${dataKey([...node.path, [...node.children.keys()][0]!])})`, pos: g[0]!.rule.pos });
+      diags.push({ code: COMPILER_CODES.ruleConflict, message: `rule ${key} conflicts with rules defined below it (${dataKey([...node.path, [...node.children.keys()][0]!])})`, pos: g[0]!.rule.pos });
     }
   }
 
@@ -163,10 +164,10 @@ function resolveImports(m: Module, diags: Diagnostic[]): Map<string, Term> {
   const out = new Map<string, Term>();
   for (const imp of m.imports) {
     const segs = dottedName(imp.path);
-    if (!segs) { diags.push({ code: 'DW3108', message: 'import path must be a plain reference', pos: imp.pos }); continue; }
+    if (!segs) { diags.push({ code: COMPILER_CODES.badImport, message: 'import path must be a plain reference', pos: imp.pos }); continue; }
     if (segs[0] === 'future' || segs[0] === 'rego') continue;
     if (segs[0] !== 'data' && segs[0] !== 'input') {
-      diags.push({ code: 'DW3108', message: `import ${segs.join('.')} must start with data or input`, pos: imp.pos });
+      diags.push({ code: COMPILER_CODES.badImport, message: `import ${segs.join('.')} must start with data or input`, pos: imp.pos });
       continue;
     }
     const alias = imp.alias ?? segs[segs.length - 1]!;
@@ -179,7 +180,7 @@ function resolveImports(m: Module, diags: Diagnostic[]): Map<string, Term> {
 function checkRule(p: Placed, env: ModuleEnv, diags: Diagnostic[]): CheckedRule {
   const rw = new RuleRewriter(env, diags);
   const r = p.rule;
-  const ruleScope = rw.newScope();
+  const ruleScope = rw.newScope(undefined, true);
   // Function args are patterns bound at the head.
   const rawArgs = r.head.args ?? [];
   rw.declareArgs(ruleScope, rawArgs);
@@ -261,6 +262,11 @@ export function visitRuleRefs(r: CheckedRule, onRef: (pattern: readonly (string 
   for (const b of r.bodies) { if (b.value) term(b.value); body(b.body); }
 }
 
+function countRuleChildren(n: TrieNode): number {
+  const has = (x: TrieNode): boolean => !!x.ruleSet || !!x.isPackage || [...x.children.values()].some(has);
+  return [...n.children.values()].filter(has).length;
+}
+
 function nodeAtPath(root: TrieNode, path: readonly string[]): TrieNode | undefined {
   let n: TrieNode | undefined = root;
   for (const s of path) { n = n?.children.get(s); if (!n) return undefined; }
@@ -276,7 +282,12 @@ export function ruleSetsTouched(root: TrieNode, pattern: readonly (string | null
     if (n.ruleSet) { out.add(n.ruleSet.key); return; }
     if (i >= pattern.length) { n.children.forEach(all); return; }
     const seg = pattern[i];
-    if (seg === null) { n.children.forEach((c) => walk(c, i + 1)); return; }
+    if (seg === null) {
+      // Mirrors the planner: too many children and the whole node is evaluated.
+      if (countRuleChildren(n) > MAX_DISPATCH) { n.children.forEach(all); return; }
+      n.children.forEach((c) => walk(c, i + 1));
+      return;
+    }
     const c = n.children.get(seg!);
     if (c) walk(c, i + 1);
   };
@@ -298,7 +309,7 @@ function reportRecursion(ruleSets: ReadonlyMap<string, RuleSet>, deps: ReadonlyM
         const id = [...cycle].sort().join();
         if (!reported.has(id)) {
           reported.add(id);
-          diags.push({ code: 'DW3103', message: `recursion: ${cycle.join(' -> ')}`, pos: ruleSets.get(d)!.pos });
+          diags.push({ code: COMPILER_CODES.recursion, message: `recursion: ${cycle.join(' -> ')}`, pos: ruleSets.get(d)!.pos });
         }
       } else if (s === undefined) visit(d);
     }

@@ -4,9 +4,10 @@
 // body is reordered for safety.
 import type { Body, Expr, ExprKind, Pos, Term, VarTerm, WithModifier } from '../ast.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { lookupBuiltin } from '../builtins.ts';
+import { builtinArity, lookupBuiltin } from '../builtins.ts';
 import { analyzeTerm, reorderForSafety, visitTermVars } from './safety.ts';
 import type { SafetyCtx } from './safety.ts';
+import { COMPILER_CODES } from '../codes.ts';
 
 export type ModuleEnv = {
   readonly pkg: readonly string[];
@@ -23,7 +24,7 @@ export type ModuleEnv = {
 /** `names` maps a source name to its unique name and the index of the body expression that
  *  declares it (-1: visible in the whole body). A `:=`/`some` declaration is only visible
  *  from its own expression on, so a comprehension before it has its own variable. */
-type Scope = { readonly id: number; readonly parent?: Scope; readonly names: Map<string, { unique: string; at: number }>; cursor: number };
+type Scope = { readonly id: number; readonly parent?: Scope; readonly names: Map<string, { unique: string; at: number }>; cursor: number; readonly isArgs?: boolean };
 
 export class RuleRewriter {
   private nextScope = 0;
@@ -32,14 +33,14 @@ export class RuleRewriter {
   private readonly owner = new Map<string, number>();
   constructor(private readonly env: ModuleEnv, private readonly diags: Diagnostic[]) {}
 
-  newScope(parent?: Scope): Scope {
-    return { id: this.nextScope++, parent, names: new Map(), cursor: Number.MAX_SAFE_INTEGER };
+  newScope(parent?: Scope, isArgs = false): Scope {
+    return { id: this.nextScope++, parent, names: new Map(), cursor: Number.MAX_SAFE_INTEGER, ...(isArgs ? { isArgs } : {}) };
   }
 
   private declare(scope: Scope, name: string, pos: Pos, explicit: boolean, at = -1): string {
     const existing = scope.names.get(name);
     if (explicit && existing) {
-      this.diags.push({ code: 'DW3102', message: `variable ${name} is declared twice in the same scope`, pos });
+      this.diags.push({ code: COMPILER_CODES.redeclared, message: `variable ${name} is declared twice in the same scope`, pos });
       return existing.unique;
     }
     if (existing) return existing.unique;
@@ -75,7 +76,7 @@ export class RuleRewriter {
 
   arityOf(op: string): number | undefined {
     if (op.startsWith('data.')) return this.env.functionArity(op);
-    return lookupBuiltin(op)?.arity;
+    return builtinArity(op);
   }
 
   /** Declares the names a body (plus head terms evaluated in it) uses at its own level. */
@@ -87,8 +88,14 @@ export class RuleRewriter {
       else if (t.type === 'array') t.items.forEach((i) => patternVars(i, out));
       else if (t.type === 'object') t.items.forEach(([, v]) => patternVars(v, out));
     };
-    const shallow = (t: Term) => visitShallowVars(t, (v) => usedNames.push(v));
+    const firstUse = new Map<string, number>();
+    let current = 0;
+    const shallow = (t: Term) => visitShallowVars(t, (v) => {
+      usedNames.push(v);
+      if (!firstUse.has(v.name)) firstUse.set(v.name, current);
+    });
     body.forEach((e, at) => {
+      current = at;
       const k = e.kind;
       const decl: VarTerm[] = [];
       switch (k.type) {
@@ -102,10 +109,17 @@ export class RuleRewriter {
       decl.forEach((v) => declared.push({ v, at }));
       for (const w of e.with) if (!this.isBuiltinName(scope, w.value)) shallow(w.value);
     });
+    current = body.length;
     extraTerms.forEach(shallow);
     const explicit = new Set<string>();
     for (const { v, at } of declared) {
       if (v.name.startsWith('$')) { this.declare(scope, v.name, v.pos, false); continue; }
+      const before = firstUse.get(v.name);
+      if (!explicit.has(v.name) && before !== undefined && before < at && !this.isGlobal(v.name)) {
+        this.diags.push({ code: COMPILER_CODES.redeclared, message: `variable ${v.name} is used above its declaration; declare it before the first use`, pos: v.pos });
+      } else if (!explicit.has(v.name) && scope.parent?.isArgs && scope.parent.names.has(v.name)) {
+        this.diags.push({ code: COMPILER_CODES.redeclared, message: `variable ${v.name} is already declared as a function argument`, pos: v.pos });
+      }
       this.declare(scope, v.name, v.pos, explicit.has(v.name), at);
       explicit.add(v.name);
     }
@@ -133,7 +147,7 @@ export class RuleRewriter {
 
   unsafe(unique: string, pos: Pos): void {
     const name = unique.startsWith('$') ? '_' : unique.replace(/\$\d+$/, '');
-    this.diags.push({ code: 'DW3101', message: `unsafe variable ${name}: it is not bound by any expression of the body`, pos });
+    this.diags.push({ code: COMPILER_CODES.unsafeVar, message: `unsafe variable ${name} in rule body: no expression binds it`, pos });
   }
 
   /** Reports head vars that the body does not bind. */
@@ -183,7 +197,7 @@ export class RuleRewriter {
       const op = this.resolveOp(dotted.join('.'), w.pos, true);
       target = op.startsWith('data.') ? refFromKey(op, t.pos) : { type: 'var', name: `builtin:${op}`, pos: t.pos };
     } else {
-      this.diags.push({ code: 'DW3110', message: 'the target of `with` must be input, data or a function name', pos: t.pos });
+      this.diags.push({ code: COMPILER_CODES.badWithTarget, message: 'the target of `with` must be input, data or a function name', pos: t.pos });
       target = t;
     }
     let value: Term;
@@ -203,7 +217,7 @@ export class RuleRewriter {
       const lit = LITERAL_TYPE[a.type];
       if (!lit) continue;
       const ok = (numeric && lit === 'number') || ((setOp || op === 'minus') && lit === 'set');
-      if (!ok) this.diags.push({ code: 'DW3109', message: `${op} cannot take a ${lit} (${OPERATOR[op] ?? op} needs ${setOp ? 'sets' : op === 'minus' ? 'numbers or sets' : 'numbers'})`, pos: a.pos });
+      if (!ok) this.diags.push({ code: COMPILER_CODES.typeError, message: `${op} cannot take a ${lit} (${OPERATOR[op] ?? op} needs ${setOp ? 'sets' : op === 'minus' ? 'numbers or sets' : 'numbers'})`, pos: a.pos });
     }
   }
 
@@ -227,10 +241,10 @@ export class RuleRewriter {
     if (key !== undefined && this.env.isFunction(key)) return key;
     if (lookupBuiltin(op)) return op;
     if (key !== undefined && key.startsWith('data.')) {
-      if (!quiet) this.diags.push({ code: 'DW3105', message: `unknown function ${op}`, pos });
+      if (!quiet) this.diags.push({ code: COMPILER_CODES.unknownFunction, message: `unknown function ${op}`, pos });
       return key;
     }
-    if (!quiet) this.diags.push({ code: 'DW3105', message: `unknown function ${op}`, pos });
+    if (!quiet) this.diags.push({ code: COMPILER_CODES.unknownFunction, message: `unknown function ${op}`, pos });
     return op;
   }
 
@@ -249,7 +263,7 @@ export class RuleRewriter {
         const arity = this.arityOf(op);
         this.checkLiteralTypes(op, t.args);
         if (arity !== undefined && args.length !== arity && args.length !== arity + 1) {
-          this.diags.push({ code: 'DW3106', message: `${t.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, pos: t.opPos });
+          this.diags.push({ code: COMPILER_CODES.arity, message: `${t.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${args.length}`, pos: t.opPos });
         }
         return { ...t, op, args };
       }

@@ -63,4 +63,9 @@ export type CheckedPolicy = {
   readonly reads: ReadonlyMap<string, readonly string[]>;
 };
 
+/** A data ref with a run-time key at a trie node branches per rule-bearing child up to this
+ *  many children; above it the planner evaluates the whole node (check/ must agree, so its
+ *  dependency graph then counts every rule set below the node). */
+export const MAX_DISPATCH = 16;
+
 export const dataKey = (path: readonly string[]): string => ['data', ...path].join('.');

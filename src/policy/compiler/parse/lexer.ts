@@ -84,7 +84,9 @@ export function lex(text: string, file: string): Lexed {
       if (isIdentStart(text[i] ?? '')) err(i, 'DW3002', `malformed number: unexpected "${text[i]}" after ${text.slice(start, i)}`);
       // OPA rejects leading zeros (`007`) but accepts `0.5` and `0e3`.
       if (c === '0' && isDigit(text[start + 1] ?? '')) err(start, 'DW3002', `malformed number ${text.slice(start, i)}: no leading zeros allowed`);
-      push('number', text.slice(start, i));
+      // `.5` -> `0.5`: same value, and valid JSON number text for later stages.
+      const num = text.slice(start, i);
+      push('number', num.startsWith('.') ? '0' + num : num);
       continue;
     }
     if (c === '"') { i++; const value = readString(start); push('string', value); continue; }

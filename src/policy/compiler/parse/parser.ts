@@ -17,6 +17,7 @@ import type { DwCode } from '../../../model/errors.ts';
 import { lex } from './lexer.ts';
 import type { Comment, Token, TokenKind } from './lexer.ts';
 import { ParseError } from './parse-error.ts';
+import { appendRef, callName, containsVar, headText } from './term-helpers.ts';
 
 /** Where each top-level statement starts; METADATA blocks attach to the next one. */
 export type StatementStart =
@@ -49,7 +50,7 @@ export class Parser {
   private readonly inCalls = new WeakSet<Term>();
   readonly comments: readonly Comment[];
 
-  constructor(text: string, private readonly file: string) {
+  constructor(private readonly text: string, private readonly file: string) {
     const lexed = lex(text, file);
     this.toks = lexed.tokens;
     this.comments = lexed.comments;
@@ -203,7 +204,10 @@ export class Parser {
       this.advance();
       body = this.parseIfBody();
     } else if (this.isPunct('{')) {
-      this.error('DW3005', 'rego v1 requires `if` before a rule body: write `' + headText(head) + ' if { ... }`');
+      const oldPartialSet = head.kind === 'partial-object' && head.ref.length === 2 && !head.value;
+      this.error('DW3005', oldPartialSet
+        ? `rego v1 requires \`contains\` and \`if\` for a partial set rule: write \`${headText({ ...head, ref: head.ref.slice(0, 1) })} contains ${head.ref[1].type === 'var' ? head.ref[1].name : '<value>'} if { ... }\``
+        : `rego v1 requires \`if\` before a rule body: write \`${this.text.slice(startTok.offset, this.prev.end)} if { ... }\``);
     } else if (head.kind !== 'partial-set' && head.value === undefined) {
       this.error('DW3008', `rule ${headText(head)} needs a value (\`:= v\`), \`contains\` or a body (\`if ...\`)`, head.pos);
     }
@@ -307,8 +311,8 @@ export class Parser {
         return e;
       });
       if (lit) return [lit];
-      this.advance();
-      const body = this.parseBody('}');
+      const open = this.advance();
+      const body = this.parseBody('}', open);
       this.expectPunct('}', '"}" or a new line before the next expression');
       return body;
     }
@@ -321,12 +325,16 @@ export class Parser {
   }
 
   // ------------------------------------------------------------ bodies and expressions
-  /** Expressions separated by `;` or new lines, up to (not including) `end`. */
-  parseBody(end: End): Body {
+  /** Expressions separated by `;` or new lines, up to (not including) `end`; `open` is
+   *  the bracket that started the body, blamed when the file ends before `end`. */
+  parseBody(end: End, open?: Token): Body {
     const body: Expr[] = [];
     const atEnd = (): boolean => (end === 'eof' ? this.kind() === 'eof' : this.isPunct(end));
     if (atEnd()) this.error('DW3001', end === 'eof' ? 'empty query' : `found an empty body: write at least one expression before "${end}"`);
     for (;;) {
+      if (end !== 'eof' && this.kind() === 'eof') {
+        this.error('DW3001', `"${open?.text ?? ''}" is never closed: the file ends before its "${end}"`, open?.pos ?? this.tok.pos);
+      }
       body.push(this.parseLiteral());
       if (this.isPunct(';')) {
         this.advance();
@@ -423,8 +431,8 @@ export class Parser {
     if (key && key.type !== 'var') this.error('DW3001', 'the key of every must be a variable', key.pos);
     if (value.type !== 'var') this.error('DW3001', 'the value of every must be a variable', value.pos);
     if (!this.isPunct('{')) this.unexpected('"{" and the body of every');
-    this.advance();
-    const body = this.parseBody('}');
+    const open = this.advance();
+    const body = this.parseBody('}', open);
     this.expectPunct('}', '"}" or a new line before the next expression');
     return { type: 'every', ...(key ? { key: key as VarTerm } : {}), value: value as VarTerm, domain, body };
   }
@@ -600,7 +608,7 @@ export class Parser {
     });
     if (head) {
       this.advance();
-      return { type: 'arraycompr', term: head, body: this.commitBody(']'), pos: open.pos };
+      return { type: 'arraycompr', term: head, body: this.commitBody(open, ']'), pos: open.pos };
     }
     const items = this.parseList(']');
     return { type: 'array', items, pos: open.pos } satisfies ArrayTerm;
@@ -613,14 +621,14 @@ export class Parser {
       const h = this.parsePrimary();
       if (this.isPunct('|')) {
         this.advance();
-        return { type: 'setcompr', term: h, body: this.commitBody(), pos: open.pos };
+        return { type: 'setcompr', term: h, body: this.commitBody(open), pos: open.pos };
       }
       if (this.isPunct(':')) {
         this.advance();
         const v = this.parsePrimary();
         if (this.isPunct('|')) {
           this.advance();
-          return { type: 'objectcompr', key: h, value: v, body: this.commitBody(), pos: open.pos };
+          return { type: 'objectcompr', key: h, value: v, body: this.commitBody(open), pos: open.pos };
         }
       }
       throw new ParseError({ code: 'DW3001', message: 'not a comprehension', pos: this.tok.pos });
@@ -651,9 +659,9 @@ export class Parser {
   }
 
   /** A comprehension body after `|`: errors inside it are real errors, never backtracked. */
-  private commitBody(end: '}' | ']' = '}'): Body {
+  private commitBody(open: Token, end: '}' | ']' = '}'): Body {
     try {
-      const body = this.parseBody(end);
+      const body = this.parseBody(end, open);
       this.expectPunct(end, `"${end}" or a new line before the next expression`);
       return body;
     } catch (e) {
@@ -673,43 +681,4 @@ export class Parser {
     if (this.kind() !== 'eof') this.unexpected('the end of the term');
     return t;
   }
-}
-
-
-function appendRef(term: Term, seg: Term): RefTerm {
-  if (term.type === 'ref') return { type: 'ref', head: term.head, path: [...term.path, seg], pos: term.pos };
-  return { type: 'ref', head: term, path: [seg], pos: term.pos };
-}
-
-/** `f`, `lib.f`, `data.lib.f` -> their dotted names; anything else cannot be called. */
-function callName(t: Term): string | undefined {
-  if (t.type === 'var') return t.name;
-  if (t.type === 'ref' && t.head.type === 'var') {
-    const parts = [t.head.name];
-    for (const p of t.path) { if (p.type !== 'string') return undefined; parts.push(p.value); }
-    return parts.join('.');
-  }
-  return undefined;
-}
-
-function containsVar(t: Term): boolean {
-  switch (t.type) {
-    case 'var': case 'ref': return true;
-    case 'array': case 'set': return t.items.some(containsVar);
-    case 'object': return t.items.some(([k, v]) => containsVar(k) || containsVar(v));
-    case 'call': return t.args.some(containsVar);
-    // Comprehension variables are local to the comprehension: OPA accepts them here.
-    case 'arraycompr': case 'setcompr': case 'objectcompr': return false;
-    default: return false;
-  }
-}
-
-/** The head as written (`p`, `a.b[x]`, `f(...)`), for messages. */
-export function headText(h: RuleHead): string {
-  let s = '';
-  h.ref.forEach((t, i) => {
-    if (t.type === 'string') s += i === 0 ? t.value : /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.value) ? `.${t.value}` : `[${JSON.stringify(t.value)}]`;
-    else s += t.type === 'var' ? `[${t.name}]` : '[...]';
-  });
-  return h.args ? `${s}(...)` : s;
 }

@@ -6,11 +6,13 @@ import type { Body, Expr, Pos, Term, VarTerm } from '../ast.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { Block, Loc, Local, Operand, Stmt } from '../ir/types.ts';
 import { LOCAL_DATA, LOCAL_INPUT } from '../ir/types.ts';
-import { irBuiltinName, lookupBuiltin } from '../builtins.ts';
+import { builtinArity, irBuiltinName, lookupBuiltin } from '../builtins.ts';
 import type { CheckedPolicy, RuleSet, TrieNode } from '../check/types.ts';
+import { MAX_DISPATCH } from '../check/types.ts';
 import { extendMocks, isMockedDataPath } from './mocks.ts';
 import type { FnReplacement, Mocks } from './mocks.ts';
 import type { Statics } from './statics.ts';
+import { COMPILER_CODES } from '../codes.ts';
 
 /** What a function planner needs from the policy-wide planner. */
 export interface PlanContext {
@@ -92,7 +94,7 @@ export class FuncPlanner {
   private fail(): void { this.emit({ op: 'Break', index: 0 }); }
 
   error(message: string, pos: Pos): void {
-    this.ctx.diags.push({ code: 'DW3201', message, pos });
+    this.ctx.diags.push({ code: COMPILER_CODES.planInternal, message, pos });
   }
 
   /** Runs `inner` (which calls its argument once per solution) inside a Block and returns a
@@ -212,7 +214,7 @@ export class FuncPlanner {
       const rs = this.ctx.policy.ruleSets.get(op);
       return rs && rs.kind === 'function' ? rs.arity : undefined;
     }
-    return lookupBuiltin(op)?.arity;
+    return builtinArity(op);
   }
 
   // ------------------------------------------------------------ with
@@ -510,7 +512,7 @@ export class FuncPlanner {
       if (rs.kind === 'function') { this.fail(); return; }
       const l = this.newLocal();
       this.emit({ op: 'Call', func: this.ctx.funcName(rs, this.mocks), args: [{ local: LOCAL_INPUT }, { local: LOCAL_DATA }], result: l });
-      this.refRest(l, segs, i, k);
+      this.refRest(this.overlayMocks(node, l), segs, i, k);
       return;
     }
     if (i >= segs.length) { k({ local: this.materialize(node) }); return; }
@@ -580,6 +582,28 @@ export class FuncPlanner {
     this.emit({ op: 'Block', blocks });
   }
 
+  /** `with data.p.a as v` where `data.p` is computed by rules: the rule's value with the
+   *  mocked keys replaced (the With put each value into the data document). */
+  private overlayMocks(node: TrieNode, value: Local): Local {
+    const depth = node.path.length;
+    const below = this.mocks.data.filter((m) => m.length > depth && node.path.every((s, j) => m[j] === s));
+    if (below.length === 0) return value;
+    const overlay = this.newLocal();
+    this.emit({ op: 'MakeObject', target: overlay });
+    for (const m of below) {
+      const b = this.block(() => {
+        const v = this.baseDoc(m);
+        let c = overlay;
+        for (const seg of m.slice(depth, -1)) c = this.getOrCreate(c, { str: this.ctx.statics.str(seg) }, 'object');
+        this.emit({ op: 'ObjectInsert', key: { str: this.ctx.statics.str(m[m.length - 1]!) }, value: { local: v }, object: c });
+      });
+      this.emit({ op: 'Block', blocks: [b] });
+    }
+    const merged = this.newLocal();
+    this.emit({ op: 'ObjectMerge', a: overlay, b: value, target: merged });
+    return merged;
+  }
+
   /** Local holding `data.<path>` of the base document (Dot chain; fails if missing). */
   private baseDoc(path: readonly string[]): Local {
     let l: Local = LOCAL_DATA;
@@ -598,7 +622,7 @@ export class FuncPlanner {
       const l = this.newLocal();
       if (node.ruleSet.kind === 'function') { this.fail(); return l; }
       this.emit({ op: 'Call', func: this.ctx.funcName(node.ruleSet, this.mocks), args: [{ local: LOCAL_INPUT }, { local: LOCAL_DATA }], result: l });
-      return l;
+      return this.overlayMocks(node, l);
     }
     const obj = this.newLocal();
     this.emit({ op: 'MakeObject', target: obj });
@@ -738,10 +762,6 @@ export class FuncPlanner {
     return t;
   }
 }
-
-/** Above this many rule-bearing children a dynamic key materialises the whole object
- *  instead of branching per child (bounds code size). */
-const MAX_DISPATCH = 16;
 
 /** Where `with f as <runtime value>` parks the value in the data document. */
 const MOCK_ROOT = '$dw_mock';

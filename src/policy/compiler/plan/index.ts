@@ -9,6 +9,7 @@ import type { PlanContext } from './func-planner.ts';
 import { NO_MOCKS, hasMocks, mocksKey, readsMocked } from './mocks.ts';
 import type { Mocks } from './mocks.ts';
 import { Statics } from './statics.ts';
+import { COMPILER_CODES } from '../codes.ts';
 
 export type PlanResult = { readonly ir: IrPolicy; readonly diagnostics: readonly Diagnostic[] };
 
@@ -34,7 +35,7 @@ class PolicyPlanner implements PlanContext {
     const path = segs[0] === 'data' ? segs.slice(1) : segs;
     const pos: Pos = { file: '<entrypoint>', line: 1, col: 1 };
     const problem = this.entryProblem(path);
-    if (problem) this.diags.push({ code: 'DW3122', message: `entrypoint ${path.join('/') || '(data)'} ${problem}`, pos });
+    if (problem) this.diags.push({ code: COMPILER_CODES.badEntrypoint, message: `entrypoint ${path.join('/') || '(data)'} ${problem}`, pos });
     const fp = new FuncPlanner(this, NO_MOCKS);
     const terms: Term[] = path.map((s) => ({ type: 'string', value: s, pos }));
     const block = fp.topBlock(() => fp.walkData(this.policy.root, terms, 0, (v) => {
