@@ -21,7 +21,16 @@ export function printOutcome(out: Output, o: RunOutcome): void {
     out.line(`  ${sev} ${f.driftKind ?? f.kind} ${where}  ${out.paint('dim', `[${f.rule}] ${f.id}${state}`)} ${f.title}${waived}`);
     if (f.driftKind) out.line(`           ${show(f.old)} → ${show(f.new)}`);
     else if (f.message && f.kind !== 'coverage-gap') out.line(`           ${f.message}`);
+    const a = f.attribution;
+    if (a) {
+      out.line(out.paint('dim', a.found
+        ? `           changed by ${[a.user, a.client && `client ${a.client}`].filter(Boolean).join(' via ') || 'unknown'}${a.remoteIp ? ` from ${a.remoteIp}` : ''}${a.time ? ` at ${a.time}` : ''}`
+        : `           ${a.note ?? 'not found in the audit window'}`));
+    }
   }
+  for (const r of o.resolved) out.line(`  ${out.paint('green', 'RESOLVED')} ${r.surface}${r.pathText ? `:${r.pathText}` : ''}  ${out.paint('dim', `[${r.rule}] ${r.id}`)} ${r.title}`);
+  for (const w of o.expiringWaivers) out.line(`  ${out.paint('yellow', 'WAIVER EXPIRING')} ${w.id} (owner ${w.owner}) on ${w.expires}`);
+  for (const d of o.deliveries) if (d.status !== 'delivered') out.line(`  ${out.paint('red', 'DELIVERY')} ${d.channel}: ${d.status}${d.detail ? ` (${d.detail})` : ''}`);
   out.line(`  report: ${o.report.markdown}`);
 }
 
