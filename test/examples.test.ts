@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config/load-config.ts';
 import { loadRoutes } from '../src/route/load-routes.ts';
+import { loadWaivers } from '../src/waivers/index.ts';
 import { buildBundle } from '../src/policy/bundle.ts';
 import { createPolicyEngine, ENTRYPOINT } from '../src/policy/engine.ts';
 
@@ -35,6 +36,12 @@ test('examples/policy-data.yaml tunes the shipped policies', async () => {
   const rules = v.posture.map((p) => p.rule).sort();
   // 12 < 14 from the data file; 10.0.0.0/8 is outside the allowed ranges.
   assert.equal(rules, ['driftwarden.posture.ip_allowlist_outside_allowed', 'driftwarden.posture.password_too_short']);
+});
+
+test('examples/waivers.yaml is valid under the example config\'s waiver policy', () => {
+  const c = loadConfig(join(EX, 'driftwarden.yaml'));
+  const w = loadWaivers(c.waivers!, c.waiverPolicy, new Date('2026-11-25T00:00:00Z'));
+  assert.equal(w.map((x) => x.id), ['W-2026-014', 'W-2026-015']);
 });
 
 test.run();
