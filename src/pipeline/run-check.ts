@@ -131,7 +131,7 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
     }
     if (deps.attribution && findings.some((f) => f.kind === 'drift' && f.state !== 'ongoing')) {
       // The change happened since the baseline was approved; the audit window looks back from now.
-      findings = await timed('attribution', () => deps.attribution!.attribute(org.id, findings, new Date(now().getTime() - 14 * 86_400_000), now()));
+      findings = await timed('attribution', () => deps.attribution!.attribute(org.id, findings, new Date(now().getTime() - config.attribution.lookbackDays * 86_400_000), now()));
     }
     const redacted = await timed('redact', () => findings.map((f) => redactFinding(f, deps.redaction)));
     const redactedResolved = resolved.map((f) => redactFinding(f, deps.redaction));
@@ -154,7 +154,7 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
       await deps.outbox?.enqueue(tx, record, redacted, redactedResolved);
       await deps.vault?.deposit(tx, record, prepared.secrets);
       await deps.evidence?.seal(tx, record, {
-        snapshot, findings: redacted, configDigest: input.configDigest ?? '',
+        snapshot, findings: redacted, configDigest: input.configDigest ?? '', documents: current,
         snapshotDigests: Object.fromEntries(Object.entries(current).map(([s, doc]) => [s, sha256(canonicalJson(doc))])),
       });
     }));

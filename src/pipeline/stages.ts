@@ -64,4 +64,6 @@ export type EvidencePins = {
   readonly snapshotDigests: Readonly<Record<string, string>>;
   readonly configDigest: string;
   readonly findings: readonly Redacted<Finding>[];
+  /** The normalized, secret-sealed documents the digests are of, so evidence can keep them. */
+  readonly documents?: Readonly<Record<string, Json>>;
 };

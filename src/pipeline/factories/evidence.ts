@@ -2,7 +2,7 @@
 // one that is missing when it is needed. The signing key lives in <stateDir>/keys.
 import type { EvidenceRecorder } from '../stages.ts';
 import type { StageContext } from './context.ts';
-import { createEvidenceRecorder, loadOrCreateSigningKey } from '../../evidence/index.ts';
+import { createEvidenceRecorder, loadOrCreateSigningKey, maskFreeText } from '../../evidence/index.ts';
 import { selectSurfaces } from '../../config/config.ts';
 import { SURFACES } from '../../genesys/surfaces.ts';
 import { prepareSurfaces, rulesForSurface } from '../surface-rules.ts';
@@ -18,5 +18,6 @@ export async function createEvidenceStage(ctx: StageContext): Promise<EvidenceRe
     // run-check pins the digests of these documents but hands over the raw snapshot: derive
     // them again the same way (the recorder keeps a document only when the digests agree).
     documentsFor: (snapshot) => prepareSurfaces(snapshot.surfaces.filter((s) => s.status === 'ok'), catalog, rulesFor, ctx.redaction).docs,
+    storable: (doc) => maskFreeText(doc, ctx.redaction),
   });
 }
