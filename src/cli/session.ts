@@ -6,6 +6,8 @@ import { selectSurfaces, type Config, type OrgConfig } from '../config/config.ts
 import { SURFACES, type SurfaceDef } from '../genesys/surfaces.ts';
 import { compileRedactionRules, secretFieldsFromCatalog, type RedactionRules } from '../redact/rules.ts';
 import { loadOrCreateKey } from '../pipeline/keys.ts';
+import { loadRoutes } from '../route/load-routes.ts';
+import { channelSecrets } from '../notify/create-notifiers.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { fail } from '../model/errors.ts';
@@ -40,7 +42,10 @@ export const reportDir = (config: Config): string => join(stateDir(config), 'rep
 
 export function redactionFor(config: Config, env: NodeJS.ProcessEnv): RedactionRules {
   const key = loadOrCreateKey(join(stateDir(config), 'keys', 'fingerprint.key'), 'DRIFTWARDEN_FINGERPRINT_KEY', env);
-  return compileRedactionRules({ fingerprintKey: key, secretFields: secretFieldsFromCatalog(SURFACES) });
+  // Channel credentials (webhook URLs, routing keys, SMTP passwords) are scrubbed from findings
+  // and checked for in every outgoing body, like any other secret the process holds.
+  const knownSecrets = config.routes ? channelSecrets(loadRoutes(config.routes, env)) : [];
+  return compileRedactionRules({ fingerprintKey: key, secretFields: secretFieldsFromCatalog(SURFACES), knownSecrets });
 }
 
 export async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {

@@ -129,7 +129,7 @@ export function createEmailNotifier(channel: EmailChannel, opts: ChannelOptions 
             transport.close();
           }
         });
-      });
+      }, { resume: ctx });
     },
     close: () => limiter.stop(),
   };

@@ -14,6 +14,9 @@ export type PostOptions = {
   /** Part of the body that may legitimately contain a guarded secret (PagerDuty's routing_key)
    *  is excluded by checking this text instead of the full body. */
   readonly guardText?: string;
+  /** Sent as `Idempotency-Key`: the local receivers answer a repeated key without delivering the
+   *  message twice (outbox crash recovery); Slack, Teams and PagerDuty ignore the header. */
+  readonly idempotencyKey?: string;
 };
 
 /** The response body is echoed into messages only as a short single-line snippet. */
@@ -31,7 +34,7 @@ export async function postJson(url: SecretString, body: unknown, opts: PostOptio
   try {
     res = await fetch(url.reveal(), {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      headers: { 'content-type': 'application/json; charset=utf-8', ...(opts.idempotencyKey !== undefined ? { 'idempotency-key': opts.idempotencyKey } : {}) },
       body: text,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
       redirect: 'error', // a webhook that redirects is misconfigured; never follow it with our payload

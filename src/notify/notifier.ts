@@ -11,7 +11,17 @@ export type NotifyContext = {
   readonly org: OrgId;
   /** Stable for one (run, channel) delivery: a retry of the same digest reuses it (email Message-ID). */
   readonly idempotencyKey: string;
+  /** Parts of this delivery acknowledged by an earlier attempt (the outbox resuming after a
+   *  failure or crash): reported as delivered and not sent again. */
+  readonly deliveredParts?: readonly number[];
+  /** Awaited after each acknowledged part, before the next one is sent, so the outbox can
+   *  persist progress between the parts of a multi-message digest. */
+  readonly onPartDelivered?: (index: number) => Promise<void>;
 };
+
+/** Key of one part (one HTTP request / one mail) of a delivery: sent as an `Idempotency-Key`
+ *  header (HTTP) or inside the Message-ID (mail), identical on every retry of that part. */
+export const partIdempotencyKey = (idempotencyKey: string, index: number): string => `${idempotencyKey}#${index}`;
 
 export type DeliveryError = {
   readonly code: DwCode;
@@ -60,22 +70,27 @@ export interface Notifier {
 export async function sendParts<P extends { readonly findingIds: readonly FindingId[] }>(
   channel: string, channelType: ChannelType, idempotencyKey: string, parts: readonly P[],
   sendOne: (part: P, index: number) => Promise<{ ok: true; httpStatus?: number; remoteId?: string } | { ok: false; error: DeliveryError }>,
-  opts: { readonly stopOnFailure: boolean } = { stopOnFailure: true },
+  opts: { readonly stopOnFailure?: boolean; readonly resume?: Pick<NotifyContext, 'deliveredParts' | 'onPartDelivered'> } = {},
 ): Promise<DeliveryReceipt> {
+  const stopOnFailure = opts.stopOnFailure ?? true;
+  const done = new Set(opts.resume?.deliveredParts ?? []);
   const results: DeliveryPart[] = [];
   let stopped: DeliveryError | undefined;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
+    if (done.has(i)) { results.push({ index: i, findingIds: part.findingIds, status: 'delivered' }); continue; }
     if (stopped) {
       results.push({ index: i, findingIds: part.findingIds, status: 'not-attempted',
         error: { code: 'DW5107', retryable: true, message: 'not attempted: an earlier message of this delivery failed' } });
       continue;
     }
     const r = await sendOne(part, i);
-    if (r.ok) results.push({ index: i, findingIds: part.findingIds, status: 'delivered', ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}), ...(r.remoteId !== undefined ? { remoteId: r.remoteId } : {}) });
-    else {
+    if (r.ok) {
+      results.push({ index: i, findingIds: part.findingIds, status: 'delivered', ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}), ...(r.remoteId !== undefined ? { remoteId: r.remoteId } : {}) });
+      await opts.resume?.onPartDelivered?.(i);
+    } else {
       results.push({ index: i, findingIds: part.findingIds, status: 'failed', ...(r.error.httpStatus !== undefined ? { httpStatus: r.error.httpStatus } : {}), error: r.error });
-      if (opts.stopOnFailure && r.error.retryable) stopped = r.error;
+      if (stopOnFailure && r.error.retryable) stopped = r.error;
     }
   }
   return receiptOf(channel, channelType, idempotencyKey, results);

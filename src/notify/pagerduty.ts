@@ -5,7 +5,7 @@ import type { FindingId } from '../model/ids.ts';
 import type { PagerDutyChannel } from '../route/types.ts';
 import { SecretString } from '../redact/secret-string.ts';
 import { postJson } from './http.ts';
-import { sendParts, type DeliveryReceipt, type Notifier, type NotifyContext } from './notifier.ts';
+import { partIdempotencyKey, sendParts, type DeliveryReceipt, type Notifier, type NotifyContext } from './notifier.ts';
 import { bySeverity, clip, frameworksText, oneLine, previewValue, type RF } from './render.ts';
 import { createLimiter } from './throttle.ts';
 import type { ChannelOptions } from './slack.ts';
@@ -64,16 +64,17 @@ export function createPagerDutyNotifier(channel: PagerDutyChannel, opts: Channel
   const deliver = (events: readonly { event: PagerDutyEvent; findingIds: readonly FindingId[] }[], ctx: NotifyContext) =>
     // Events are independent incidents: one failing permanently must not hold back the others,
     // but a 429/5xx stops the run (the rest would fail the same way).
-    sendParts(channel.name, 'pagerduty', ctx.idempotencyKey, events, async ({ event }) => {
+    sendParts(channel.name, 'pagerduty', ctx.idempotencyKey, events, async ({ event }, i) => {
       const body = { routing_key: channel.routingKey.reveal(), ...event };
       const r = await limiter.schedule(() => postJson(url, body, {
-        guardSecrets, guardText: JSON.stringify(event), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        guardSecrets, guardText: JSON.stringify(event), idempotencyKey: partIdempotencyKey(ctx.idempotencyKey, i),
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       }));
       if (!r.ok) return r;
       let remoteId = event.dedup_key;
       try { remoteId = String((JSON.parse(r.body) as { dedup_key?: string }).dedup_key ?? remoteId); } catch { /* keep ours */ }
       return { ok: true, httpStatus: r.httpStatus, remoteId };
-    });
+    }, { resume: ctx });
 
   return {
     channel: channel.name,

@@ -4,7 +4,7 @@
 import type { SlackChannel } from '../route/types.ts';
 import type { SecretString } from '../redact/secret-string.ts';
 import { postJson } from './http.ts';
-import { sendParts, type DeliveryReceipt, type NotifyContext, type Notifier } from './notifier.ts';
+import { partIdempotencyKey, sendParts, type DeliveryReceipt, type NotifyContext, type Notifier } from './notifier.ts';
 import { bySeverity, changeVerb, clip, frameworksText, oneLine, plural, previewValue, severityCounts, type RF } from './render.ts';
 import { createLimiter } from './throttle.ts';
 
@@ -78,12 +78,12 @@ export function createSlackNotifier(channel: SlackChannel, opts: ChannelOptions 
       const messages = buildSlackMessages(batch, ctx);
       const sorted = bySeverity(batch);
       const parts = messages.map((m, i) => ({ message: m, findingIds: sorted.slice(i * SLACK_LIMITS.findingsPerMessage, (i + 1) * SLACK_LIMITS.findingsPerMessage).map((f) => f.id) }));
-      return sendParts(channel.name, 'slack', ctx.idempotencyKey, parts, async (p) => {
-        const r = await limiter.schedule(() => postJson(channel.url, p.message, { guardSecrets, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) }));
+      return sendParts(channel.name, 'slack', ctx.idempotencyKey, parts, async (p, i) => {
+        const r = await limiter.schedule(() => postJson(channel.url, p.message, { guardSecrets, idempotencyKey: partIdempotencyKey(ctx.idempotencyKey, i), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) }));
         if (!r.ok) return r;
         // Slack answers 200 `ok`; anything else in a 2xx is unexpected but the message was accepted.
         return { ok: true, httpStatus: r.httpStatus };
-      });
+      }, { resume: ctx });
     },
     close: () => limiter.stop(),
   };

@@ -3,7 +3,7 @@
 // cannot become a link or formatting.
 import type { TeamsChannel } from '../route/types.ts';
 import { postJson } from './http.ts';
-import { sendParts, type DeliveryReceipt, type Notifier, type NotifyContext } from './notifier.ts';
+import { partIdempotencyKey, sendParts, type DeliveryReceipt, type Notifier, type NotifyContext } from './notifier.ts';
 import { bySeverity, changeVerb, clip, frameworksText, oneLine, packByBudget, plural, previewValue, severityCounts, type RF } from './render.ts';
 import { createLimiter } from './throttle.ts';
 import type { ChannelOptions } from './slack.ts';
@@ -77,10 +77,10 @@ export function createTeamsNotifier(channel: TeamsChannel, opts: ChannelOptions 
     channel: channel.name,
     async send(batch, ctx): Promise<DeliveryReceipt> {
       const parts = buildTeamsMessages(batch, ctx).map((m) => ({ message: m.message, findingIds: m.findings.map((f) => f.id) }));
-      return sendParts(channel.name, 'teams', ctx.idempotencyKey, parts, async (p) => {
-        const r = await limiter.schedule(() => postJson(channel.url, p.message, { guardSecrets, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) }));
+      return sendParts(channel.name, 'teams', ctx.idempotencyKey, parts, async (p, i) => {
+        const r = await limiter.schedule(() => postJson(channel.url, p.message, { guardSecrets, idempotencyKey: partIdempotencyKey(ctx.idempotencyKey, i), ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) }));
         return r.ok ? { ok: true, httpStatus: r.httpStatus } : r;
-      });
+      }, { resume: ctx });
     },
     close: () => limiter.stop(),
   };

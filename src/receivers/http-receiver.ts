@@ -1,6 +1,10 @@
 // A tiny HTTP server on 127.0.0.1:0 that records every request byte for byte and answers through
 // a channel-specific validator, with knobs to make it fail (status, 429 + Retry-After, resets,
 // N failures then success) so retry and outbox code can be tested against real sockets.
+// A request whose `Idempotency-Key` header repeats one already accepted gets the first answer
+// again and is not handed to the validator a second time: the outbox's crash recovery re-sends
+// with the same key, so the local services see every message exactly once. (Slack, Teams and
+// PagerDuty ignore the header; see src/notify/outbox/README.md for the production caveat.)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,6 +16,8 @@ export type ReceivedRequest = {
   readonly body: string;
   readonly status: number;
   readonly response: string;
+  /** A repeat of an already accepted `Idempotency-Key`: answered like the first, not delivered again. */
+  readonly duplicate?: true;
 };
 
 export type Reply = { readonly status: number; readonly body?: string; readonly headers?: Readonly<Record<string, string>> };
@@ -46,10 +52,12 @@ export async function startHttpReceiver(path: string, handle: (body: string, req
   const received: ReceivedRequest[] = [];
   let knob: (FailureKnob & { remaining: number; toSkip: number }) | undefined;
 
-  const respond = (req: IncomingMessage, res: ServerResponse, body: string, reply: Reply) => {
+  const acceptedKeys = new Map<string, Reply>();
+
+  const respond = (req: IncomingMessage, res: ServerResponse, body: string, reply: Reply, duplicate = false) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
-    received.push({ method: req.method ?? '', path: req.url ?? '', headers, body, status: reply.status, response: reply.body ?? '' });
+    received.push({ method: req.method ?? '', path: req.url ?? '', headers, body, status: reply.status, response: reply.body ?? '', ...(duplicate ? { duplicate: true as const } : {}) });
     res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8', ...(reply.headers ?? {}) });
     res.end(reply.body ?? '');
   };
@@ -75,7 +83,12 @@ export async function startHttpReceiver(path: string, handle: (body: string, req
       }
       if (size > MAX_BODY) return respond(req, res, body, { status: 413, body: 'request_too_large' });
       if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== path) return respond(req, res, body, { status: 404, body: 'no_service' });
-      respond(req, res, body, handle(body, req));
+      const key = req.headers['idempotency-key'];
+      const seen = typeof key === 'string' ? acceptedKeys.get(key) : undefined;
+      if (seen) return respond(req, res, body, seen, true);
+      const reply = handle(body, req);
+      if (typeof key === 'string' && reply.status >= 200 && reply.status < 300) acceptedKeys.set(key, reply);
+      respond(req, res, body, reply);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,7 +97,7 @@ export async function startHttpReceiver(path: string, handle: (body: string, req
     url: `http://127.0.0.1:${port}${path}`,
     received,
     fail(k) { knob = { ...k, remaining: k.times ?? Number.POSITIVE_INFINITY, toSkip: k.skip ?? 0 }; },
-    reset() { knob = undefined; received.length = 0; },
+    reset() { knob = undefined; received.length = 0; acceptedKeys.clear(); },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

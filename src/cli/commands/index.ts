@@ -10,6 +10,7 @@ import { policyCommands } from './policy.ts';
 import { vaultCommands } from './vault.ts';
 import { reportCommands } from './report.ts';
 import { daemonCommands } from './daemon.ts';
+import { outboxCommands } from './outbox.ts';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   ...reportCommands,
   ...policyCommands,
   ...vaultCommands,
+  ...outboxCommands,
   ...daemonCommands,
   simulatorCommand,
   demoCommand,
