@@ -8,7 +8,7 @@ import { compileRedactionRules, secretFieldsFromCatalog, type RedactionRules } f
 import { loadOrCreateKey } from '../pipeline/keys.ts';
 import { loadRoutes } from '../route/load-routes.ts';
 import { channelSecrets } from '../notify/create-notifiers.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, storeLocation } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { fail } from '../model/errors.ts';
 import type { CommandContext } from './command.ts';
@@ -49,6 +49,6 @@ export function redactionFor(config: Config, env: NodeJS.ProcessEnv): RedactionR
 }
 
 export async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.store.path);
+  const store = await openStore(storeLocation(config.store));
   try { return await fn(store); } finally { await store.close(); }
 }

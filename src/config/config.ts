@@ -6,7 +6,16 @@ import type { GenesysRegion } from './regions.ts';
 export type CredentialsSource =
   | { readonly kind: 'env'; readonly clientIdVar: string; readonly clientSecretVar: string }
   /** Absolute path of a JSON/YAML file holding `clientId` and `clientSecret`. */
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  /** HashiCorp Vault KV v2: `GET <address>/v1/<mount>/data/<path>`, fields clientId/clientSecret. */
+  | { readonly kind: 'vault'; readonly address: string; readonly mount: string; readonly path: string; readonly auth: VaultAuth }
+  /** AWS Secrets Manager: SecretString JSON with clientId/clientSecret. */
+  | { readonly kind: 'aws'; readonly secretId: string; readonly region: string; readonly endpoint: string | null };
+
+/** How driftwarden signs in to Vault: a token from a variable, or an AppRole login. */
+export type VaultAuth =
+  | { readonly kind: 'token'; readonly tokenVar: string }
+  | { readonly kind: 'approle'; readonly roleIdVar: string; readonly secretIdVar: string };
 
 export type OrgConfig = {
   readonly id: OrgId;
@@ -34,7 +43,9 @@ export type Config = {
   readonly surfaces: { readonly include: 'all' | readonly string[]; readonly exclude: readonly string[] };
   readonly normalize: { readonly volatileFields: readonly string[] };
   readonly baselines: { readonly dir: string };
-  readonly store: { readonly path: string };
+  /** `url` (PostgreSQL) holds the run history when set, else the SQLite file at `path`; the
+   *  folder of `path` holds local state either way. Open with `openStore(storeLocation(store))`. */
+  readonly store: { readonly path: string; readonly url: string | null };
   readonly policies: { readonly dirs: readonly string[]; readonly data: readonly string[] };
   readonly findings: { readonly defaultSeverity: Severity };
   /** Absolute path of routes.yaml, or null when alerts are not routed. */
@@ -56,7 +67,12 @@ export type RawConfig = {
     readonly name?: string;
     readonly region?: GenesysRegion;
     readonly apiBase?: string;
-    readonly credentials: { readonly env?: { readonly clientId: string; readonly clientSecret: string }; readonly file?: string };
+    readonly credentials: {
+      readonly env?: { readonly clientId: string; readonly clientSecret: string };
+      readonly file?: string;
+      readonly vault?: { readonly address: string; readonly mount: string; readonly path: string; readonly tokenEnv?: string; readonly approle?: { readonly roleIdEnv: string; readonly secretIdEnv: string } };
+      readonly aws?: { readonly secretId: string; readonly region: string; readonly endpoint?: string };
+    };
     readonly schedule?: string;
     readonly blindAfterMinutes?: number;
     readonly heartbeatUrl?: string;
@@ -64,7 +80,7 @@ export type RawConfig = {
   readonly surfaces?: { readonly include?: readonly string[]; readonly exclude?: readonly string[] };
   readonly normalize?: { readonly volatileFields?: readonly string[] };
   readonly baselines?: { readonly dir?: string };
-  readonly store?: { readonly path?: string };
+  readonly store?: { readonly path?: string; readonly url?: string };
   readonly policies?: { readonly dirs?: readonly string[]; readonly data?: readonly string[] };
   readonly findings?: { readonly defaultSeverity?: Severity };
   readonly routes?: string;

@@ -15,7 +15,7 @@ export const CONFIG_CODES = {
   duplicateOrg: 'DW1104',    // two orgs with the same id
   orgTarget: 'DW1105',       // not exactly one of region / apiBase
   badUrl: 'DW1106',          // apiBase not a usable URL (plain http off loopback)
-  credentials: 'DW1107',     // not exactly one of credentials.env / credentials.file
+  credentials: 'DW1107',     // not exactly one of credentials.env / file / vault / aws
   surfaceOverlap: 'DW1108',  // a surface both included and excluded
 } as const satisfies YamlCodes & Record<string, `DW${number}`>;
 
@@ -63,7 +63,7 @@ function buildConfig({ value: raw, locate }: LocatedYaml<RawConfig>, file: strin
     surfaces: { include: include ? [...include] : 'all', exclude: [...exclude] },
     normalize: { volatileFields: [...(raw.normalize?.volatileFields ?? [])] },
     baselines: { dir: abs(raw.baselines?.dir ?? CONFIG_DEFAULTS.baselinesDir) },
-    store: { path: abs(raw.store?.path ?? CONFIG_DEFAULTS.storePath) },
+    store: { path: abs(raw.store?.path ?? CONFIG_DEFAULTS.storePath), url: raw.store?.url !== undefined ? storeUrl(raw.store.url, (code, message, path) => fail(code, 'bad-input', message, at(path).at)) : null },
     policies: {
       dirs: (raw.policies?.dirs ?? CONFIG_DEFAULTS.policiesDirs).map(abs),
       data: (raw.policies?.data ?? []).map(abs),
@@ -109,11 +109,43 @@ function baseUrl(text: string, path: readonly (string | number)[], bad: Bad): st
   return url.href.replace(/\/+$/, '');
 }
 
+/** The config file lives in git, so the database password must come from PGPASSWORD or ~/.pgpass.
+ *  `bad` here points at the line without echoing it: the line may hold that password. */
+function storeUrl(text: string, bad: Bad): string {
+  const path = ['store', 'url'];
+  let url: URL;
+  try { url = new URL(text); } catch { return bad(CONFIG_CODES.badUrl, `store.url: "${text.replace(/:[^:@/]*@/, ':***@')}" is not a valid URL`, path); }
+  if (url.password || [...url.searchParams.keys()].some((k) => /pass/i.test(k))) return bad(CONFIG_CODES.badUrl, 'store.url: must not contain a password; set PGPASSWORD or use ~/.pgpass', path);
+  return text;
+}
+
 function credentialsOf(c: RawConfig['orgs'][number]['credentials'], i: number, abs: (p: string) => string, bad: Bad): CredentialsSource {
-  if (c.env && c.file !== undefined) return bad(CONFIG_CODES.credentials, `orgs.${i}.credentials: set either env or file, not both`, ['orgs', i, 'credentials', 'file'], 'key');
+  const given = (['env', 'file', 'vault', 'aws'] as const).filter((k) => c[k] !== undefined);
+  if (given.length > 1) {
+    const [first, second] = given as [string, string];
+    const message = given.length === 2 && first === 'env' && second === 'file'
+      ? `orgs.${i}.credentials: set either env or file, not both`
+      : `orgs.${i}.credentials: set exactly one of ${given.join(', ')}`;
+    return bad(CONFIG_CODES.credentials, message, ['orgs', i, 'credentials', second], 'key');
+  }
   if (c.env) return { kind: 'env', clientIdVar: c.env.clientId, clientSecretVar: c.env.clientSecret };
   if (c.file !== undefined) return { kind: 'file', path: abs(c.file) };
-  return bad(CONFIG_CODES.credentials, `orgs.${i}.credentials: set env {clientId, clientSecret} (variable names) or file (path)`, ['orgs', i, 'credentials']);
+  if (c.vault) {
+    const v = c.vault;
+    if (v.tokenEnv !== undefined && v.approle) return bad(CONFIG_CODES.credentials, `orgs.${i}.credentials.vault: set either tokenEnv or approle, not both`, ['orgs', i, 'credentials', 'vault', 'approle'], 'key');
+    const auth = v.approle
+      ? { kind: 'approle' as const, roleIdVar: v.approle.roleIdEnv, secretIdVar: v.approle.secretIdEnv }
+      : { kind: 'token' as const, tokenVar: v.tokenEnv ?? 'VAULT_TOKEN' };
+    return {
+      kind: 'vault', address: baseUrl(v.address, ['orgs', i, 'credentials', 'vault', 'address'], bad),
+      mount: v.mount.replace(/^\/+|\/+$/g, ''), path: v.path.replace(/^\/+|\/+$/g, ''), auth,
+    };
+  }
+  if (c.aws) {
+    const endpoint = c.aws.endpoint !== undefined ? baseUrl(c.aws.endpoint, ['orgs', i, 'credentials', 'aws', 'endpoint'], bad) : null;
+    return { kind: 'aws', secretId: c.aws.secretId, region: c.aws.region, endpoint };
+  }
+  return bad(CONFIG_CODES.credentials, `orgs.${i}.credentials: set env {clientId, clientSecret} (variable names), file (path), vault {address, mount, path} or aws {secretId, region}`, ['orgs', i, 'credentials']);
 }
 
 function deepFreeze<T>(value: T): T {

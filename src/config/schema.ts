@@ -36,7 +36,7 @@ const pathList = { type: 'array', items: path } as const;
 const credentials = {
   type: 'object',
   additionalProperties: false,
-  description: 'Where the OAuth client id and secret come from: exactly one of env (variable names) or file (JSON/YAML with clientId and clientSecret).',
+  description: 'Where the OAuth client id and secret come from: exactly one of env (variable names), file (JSON/YAML with clientId and clientSecret), vault (HashiCorp Vault KV v2) or aws (AWS Secrets Manager).',
   properties: {
     env: {
       type: 'object',
@@ -48,6 +48,38 @@ const credentials = {
       },
     },
     file: { ...path, description: 'File with clientId and clientSecret, relative to the config file.' },
+    vault: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['address', 'mount', 'path'],
+      description: 'HashiCorp Vault KV v2 secret with fields clientId and clientSecret, read per run. Auth: a token from tokenEnv (default VAULT_TOKEN) or AppRole.',
+      properties: {
+        address: { type: 'string', pattern: '^https?://', description: 'Vault address, e.g. https://vault.example.com:8200 (http only on loopback).' },
+        mount: { type: 'string', minLength: 1, description: 'KV v2 mount, e.g. secret.' },
+        path: { type: 'string', minLength: 1, description: 'Secret path inside the mount, e.g. driftwarden/prod.' },
+        tokenEnv: { type: 'string', pattern: ENV_VAR_PATTERN, description: 'Name of the variable holding a Vault token.' },
+        approle: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['roleIdEnv', 'secretIdEnv'],
+          properties: {
+            roleIdEnv: { type: 'string', pattern: ENV_VAR_PATTERN, description: 'Name of the variable holding the AppRole role_id.' },
+            secretIdEnv: { type: 'string', pattern: ENV_VAR_PATTERN, description: 'Name of the variable holding the AppRole secret_id.' },
+          },
+        },
+      },
+    },
+    aws: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['secretId', 'region'],
+      description: 'AWS Secrets Manager secret (JSON with clientId and clientSecret), read per run with the default AWS credential chain.',
+      properties: {
+        secretId: { type: 'string', minLength: 1, description: 'Secret name or ARN.' },
+        region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$', description: 'AWS region, e.g. eu-west-1.' },
+        endpoint: { type: 'string', pattern: '^https?://', description: 'Endpoint override (VPC endpoint, local test server; http only on loopback).' },
+      },
+    },
   },
 } as const;
 
@@ -100,7 +132,10 @@ export const CONFIG_SCHEMA = {
     store: {
       type: 'object',
       additionalProperties: false,
-      properties: { path: { ...path, default: CONFIG_DEFAULTS.storePath, description: 'SQLite file of the run history.' } },
+      properties: {
+        path: { ...path, default: CONFIG_DEFAULTS.storePath, description: 'SQLite file of the run history; its folder also holds local state (keys, reports, caches).' },
+        url: { type: 'string', pattern: '^postgres(ql)?://', description: 'PostgreSQL database of the run history instead of the SQLite file, e.g. postgres://driftwarden@db.internal:5432/driftwarden (password from PGPASSWORD or ~/.pgpass, never here).' },
+      },
     },
     policies: {
       type: 'object',

@@ -42,7 +42,10 @@ export function formatDwError(e: DwError): string {
   const where = e.at ? `${e.at.file}:${e.at.line}:${e.at.col} ` : '';
   let out = `${where}${e.code} ${e.message}`;
   if (e.sourceLine !== undefined && e.at) {
-    out += `\n  ${e.sourceLine}\n  ${' '.repeat(Math.max(0, e.at.col - 1))}^`;
+    // Keep the source line's tabs in the caret's indent so the caret lines up under
+    // tab-indented code (Rego is formatted with tabs).
+    const indent = e.sourceLine.slice(0, Math.max(0, e.at.col - 1)).replace(/[^\t]/g, ' ');
+    out += `\n  ${e.sourceLine}\n  ${indent.padEnd(Math.max(0, e.at.col - 1), ' ')}^`;
   }
   return out;
 }

@@ -5,3 +5,5 @@ export { SqlStore } from './sql-store.ts';
 export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 export { newRunId, runIdTime } from './run-id.ts';
 export { openStore } from './open-store.ts';
+export { storeLocation, type OpenStoreOptions } from './open-store.ts';
+export { PostgresStore, openPostgresStore, isPostgresUrl, redactPostgresUrl, toPositional, POSTGRES_CODES, type PostgresStoreOptions } from './postgres-store.ts';

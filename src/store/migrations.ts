@@ -12,6 +12,7 @@ import { LIFECYCLE_MIGRATIONS } from '../lifecycle/migrations.ts';
 import { OUTBOX_MIGRATIONS } from '../notify/outbox/migrations.ts';
 import { VAULT_MIGRATIONS } from '../vault/migrations.ts';
 import { EVIDENCE_MIGRATIONS } from '../evidence/migrations.ts';
+import { DAEMON_MIGRATIONS } from '../daemon/migrations.ts';
 
 export const CORE_MIGRATIONS: readonly Migration[] = [
   {
@@ -46,6 +47,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...OUTBOX_MIGRATIONS,
   ...VAULT_MIGRATIONS,
   ...EVIDENCE_MIGRATIONS,
+  ...DAEMON_MIGRATIONS,
 ];
 
 /** The statements to run for `dialect`. */

@@ -1,11 +1,8 @@
 // `driftwarden check`: one drift check per configured org; prints redacted findings only.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { COMMON_HELP, COMMON_OPTIONS, CONFIG_HELP, CONFIG_OPTIONS, type Command } from '../command.ts';
 import { loadConfigFor, redactionFor, reportDir, selectOrgs, stateDir, surfacesFor, withStore } from '../session.ts';
-import { connectOrg } from '../../pipeline/connect.ts';
-import { runCheck, type RunOutcome } from '../../pipeline/run-check.ts';
-import { createAttributionStage, createStages } from '../../pipeline/factories/index.ts';
+import { checkOrg, configDigestOf, prepareChecks } from '../../pipeline/check-org.ts';
+import type { RunOutcome } from '../../pipeline/run-check.ts';
 import { printOutcome, worstExit } from '../render.ts';
 
 export const checkCommand: Command = {
@@ -24,20 +21,12 @@ export const checkCommand: Command = {
     const orgs = selectOrgs(config, ctx.values.org as string | undefined);
     const surfaces = surfacesFor(config);
     const redaction = redactionFor(config, ctx.env);
-    const configDigest = `sha256:${createHash('sha256').update(readFileSync(config.file)).digest('hex')}`;
+    const configDigest = configDigestOf(config);
     return withStore(config, async (store) => {
-      const stageCtx = { config, store, env: ctx.env, redaction, stateDir: stateDir(config) };
-      const stages = await createStages(stageCtx);
+      const setup = await prepareChecks({ config, store, env: ctx.env, surfaces, redaction, reportDir: reportDir(config), stateDir: stateDir(config), configDigest });
       const outcomes: RunOutcome[] = [];
       for (const org of orgs) {
-        const { client } = connectOrg(config, org, { env: ctx.env });
-        try {
-          const attribution = await createAttributionStage(stageCtx, client);
-          outcomes.push(await runCheck({ config, org, surfaces, reportDir: reportDir(config), configDigest }, {
-            client, store, redaction, ...stages, ...(attribution ? { attribution } : {}),
-            progress: (t) => ctx.out.progress(t),
-          }));
-        } finally { await client.close(); }
+        outcomes.push(await checkOrg(setup, org, { progress: (t) => ctx.out.progress(t) }));
       }
       for (const o of outcomes) printOutcome(ctx.out, o);
       ctx.out.result({ runs: outcomes.map((o) => ({ run: o.record, coverage: o.coverage, findings: o.findings, resolved: o.resolved, deliveries: o.deliveries, report: o.report })) });

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { COMMON_HELP, COMMON_OPTIONS, CONFIG_HELP, CONFIG_OPTIONS, type Command, type CommandContext } from '../command.ts';
 import { loadConfigFor, reportDir, selectOrgs, stateDir } from '../session.ts';
-import { openStore } from '../../store/open-store.ts';
+import { openStore, storeLocation } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import type { Config } from '../../config/config.ts';
 import { EXIT, fail } from '../../model/errors.ts';
@@ -20,7 +20,7 @@ const KEY_HELP = { 'public-key': 'trusted Ed25519 public key (PEM) to verify wit
 async function withExistingStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
   // A PostgreSQL store (`store.url`, when configured) exists or fails to connect; a SQLite file
   // that is missing would otherwise be created empty.
-  const location = (config.store as { readonly path: string; readonly url?: string | null }).url ?? config.store.path;
+  const location = storeLocation(config.store);
   if (!/^postgres(ql)?:\/\//.test(location) && !existsSync(location)) fail(EVIDENCE_CODES.noStore, 'bad-input', `no run history at ${location}: run \`driftwarden check\` first, or point --config at the right workspace`);
   const store = await openStore(location);
   try { return await fn(store); } finally { await store.close(); }
