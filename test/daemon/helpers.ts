@@ -4,7 +4,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SIM_AUDITOR, type Simulator } from '../../src/simulator/index.ts';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SIM_AUDITOR, startSimulator, type Simulator } from '../../src/simulator/index.ts';
+import type { RunRecord } from '../../src/model/findings.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -109,4 +112,34 @@ export function spawnDaemon(ws: DaemonWorkspace, args: string[] = []): Child {
   proc.stderr!.setEncoding('utf8').on('data', (c: string) => { err += c; });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   return { proc, events, stderr: () => err, exited };
+}
+
+/** The per-test setup of the process suites: a fresh simulator, daemons killed and the
+ *  workspace removed afterwards, whatever the test did. */
+export type ProcessCtx = { sim: Simulator; ws?: DaemonWorkspace; children: Child[] };
+export function processSuite(name: string) {
+  const t = suite<ProcessCtx>(name);
+  t.before.each(async (ctx) => { ctx.sim = await startSimulator({ seed: 9 }); ctx.children = []; });
+  t.after.each(async (ctx) => {
+    for (const c of ctx.children) if (c.proc.exitCode === null && c.proc.signalCode === null) { c.proc.kill('SIGKILL'); await c.exited; }
+    ctx.ws?.close();
+    await ctx.sim.close();
+    ctx.ws = undefined;
+  });
+  return t;
+}
+
+export const eventsOf = <T extends DaemonEvent['type']>(events: readonly DaemonEvent[], type: T) => events.filter((e): e is Extract<DaemonEvent, { type: T }> => e.type === type);
+export const storeOf = (ws: DaemonWorkspace) => openStore(join(ws.dir, '.driftwarden', 'driftwarden.db'));
+
+/** Invariants of any store a daemon left behind, however it ended. */
+export async function assertConsistent(store: Store): Promise<readonly RunRecord[]> {
+  const runs = await store.listRuns({ limit: 1000 });
+  for (const r of runs) {
+    assert.ok(['clean', 'drift', 'coverage-gap', 'failed'].includes(r.status), r.status);
+    assert.ok(r.finishedAt >= r.startedAt, `${r.id} ends before it starts`);
+    assert.is(r.status === 'failed', r.error !== undefined, `${r.id}: failed runs (and only they) carry an error`);
+    if (r.status !== 'failed') assert.is(r.surfacesTotal, 17);
+  }
+  return runs;
 }

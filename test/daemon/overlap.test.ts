@@ -1,40 +1,11 @@
 // Two daemons as separate processes sharing one store file: the lease keeps runs of one org
 // from overlapping.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { openStore } from '../../src/store/open-store.ts';
-import type { Store } from '../../src/store/store.ts';
-import type { RunRecord } from '../../src/model/findings.ts';
-import { readLease, type DaemonEvent } from '../../src/daemon/index.ts';
-import { daemonWorkspace, spawnDaemon, waitFor, type Child, type DaemonWorkspace } from './helpers.ts';
+import { readLease } from '../../src/daemon/index.ts';
+import { assertConsistent, daemonWorkspace, eventsOf, processSuite, spawnDaemon, storeOf, waitFor } from './helpers.ts';
 
-type Ctx = { sim: Simulator; ws?: DaemonWorkspace; children: Child[] };
-const t = suite<Ctx>('daemon processes');
-
-t.before.each(async (ctx) => { ctx.sim = await startSimulator({ seed: 9 }); ctx.children = []; });
-t.after.each(async (ctx) => {
-  for (const c of ctx.children) if (c.proc.exitCode === null && c.proc.signalCode === null) { c.proc.kill('SIGKILL'); await c.exited; }
-  ctx.ws?.close();
-  await ctx.sim.close();
-  ctx.ws = undefined;
-});
-
-const of = <T extends DaemonEvent['type']>(events: readonly DaemonEvent[], type: T) => events.filter((e): e is Extract<DaemonEvent, { type: T }> => e.type === type);
-const storeOf = (ws: DaemonWorkspace) => openStore(join(ws.dir, '.driftwarden', 'driftwarden.db'));
-
-/** Invariants of any store a daemon left behind, however it ended. */
-async function assertConsistent(store: Store): Promise<readonly RunRecord[]> {
-  const runs = await store.listRuns({ limit: 1000 });
-  for (const r of runs) {
-    assert.ok(['clean', 'drift', 'coverage-gap', 'failed'].includes(r.status), r.status);
-    assert.ok(r.finishedAt >= r.startedAt, `${r.id} ends before it starts`);
-    assert.is(r.status === 'failed', r.error !== undefined, `${r.id}: failed runs (and only they) carry an error`);
-    if (r.status !== 'failed') assert.is(r.surfacesTotal, 17);
-  }
-  return runs;
-}
+const t = processSuite('daemon processes');
+const of = eventsOf;
 
 t('two daemons on one store never run the same org at the same time', async (ctx) => {
   const ws = ctx.ws = await daemonWorkspace(ctx.sim, { schedule: '* * * * * *' });

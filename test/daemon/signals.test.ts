@@ -1,40 +1,11 @@
 // A daemon process stopped mid-run by SIGTERM (graceful) or SIGKILL (crash) leaves a consistent
 // store: runs recorded whole or not at all, no lease beyond its expiry.
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../src/simulator/index.ts';
-import { openStore } from '../../src/store/open-store.ts';
-import type { Store } from '../../src/store/store.ts';
-import type { RunRecord } from '../../src/model/findings.ts';
-import { acquireLease, readLease, type DaemonEvent } from '../../src/daemon/index.ts';
-import { daemonWorkspace, spawnDaemon, waitFor, type Child, type DaemonWorkspace } from './helpers.ts';
+import { acquireLease, readLease } from '../../src/daemon/index.ts';
+import { assertConsistent, daemonWorkspace, eventsOf, processSuite, spawnDaemon, storeOf, waitFor } from './helpers.ts';
 
-type Ctx = { sim: Simulator; ws?: DaemonWorkspace; children: Child[] };
-const t = suite<Ctx>('daemon signals');
-
-t.before.each(async (ctx) => { ctx.sim = await startSimulator({ seed: 9 }); ctx.children = []; });
-t.after.each(async (ctx) => {
-  for (const c of ctx.children) if (c.proc.exitCode === null && c.proc.signalCode === null) { c.proc.kill('SIGKILL'); await c.exited; }
-  ctx.ws?.close();
-  await ctx.sim.close();
-  ctx.ws = undefined;
-});
-
-const of = <T extends DaemonEvent['type']>(events: readonly DaemonEvent[], type: T) => events.filter((e): e is Extract<DaemonEvent, { type: T }> => e.type === type);
-const storeOf = (ws: DaemonWorkspace) => openStore(join(ws.dir, '.driftwarden', 'driftwarden.db'));
-
-/** Invariants of any store a daemon left behind, however it ended. */
-async function assertConsistent(store: Store): Promise<readonly RunRecord[]> {
-  const runs = await store.listRuns({ limit: 1000 });
-  for (const r of runs) {
-    assert.ok(['clean', 'drift', 'coverage-gap', 'failed'].includes(r.status), r.status);
-    assert.ok(r.finishedAt >= r.startedAt, `${r.id} ends before it starts`);
-    assert.is(r.status === 'failed', r.error !== undefined, `${r.id}: failed runs (and only they) carry an error`);
-    if (r.status !== 'failed') assert.is(r.surfacesTotal, 17);
-  }
-  return runs;
-}
+const t = processSuite('daemon signals');
+const of = eventsOf;
 
 t('SIGTERM mid-run: exit 0, the run is aborted at a stage boundary and recorded as failed, no lease left', async (ctx) => {
   const ws = ctx.ws = await daemonWorkspace(ctx.sim, { schedule: '* * * * * *' });
