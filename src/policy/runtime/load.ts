@@ -5,6 +5,7 @@
 import { loadPolicy } from '@open-policy-agent/opa-wasm';
 import { DwFailure, dwError } from '../../model/errors.ts';
 import { requiredMemoryPages, SDK_DEFAULT_PAGES } from '../compiler/emit/index.ts';
+import { HOST_BUILTINS } from './host-builtins/index.ts';
 
 export type HostBuiltin = (...args: unknown[]) => unknown;
 export type HostBuiltins = Readonly<Record<string, HostBuiltin>>;
@@ -83,21 +84,8 @@ function encodeInput(input: unknown): unknown {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
-async function defaultHostBuiltins(): Promise<HostBuiltins> {
-  // The registry is written by the parser engineer; tolerate its absence while it lands.
-  const spec = './host-builtins/index.ts';
-  try {
-    const mod = (await import(spec)) as { HOST_BUILTINS?: HostBuiltins };
-    return mod.HOST_BUILTINS ?? {};
-  } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes('host-builtins')) return {};
-    throw e;
-  }
-}
-
 export async function loadCompiledPolicy(wasm: Uint8Array, opts: LoadOptions = {}): Promise<CompiledPolicy> {
-  const hostBuiltins = opts.hostBuiltins ?? (await defaultHostBuiltins());
+  const hostBuiltins = opts.hostBuiltins ?? HOST_BUILTINS;
   // Host builtins return undefined for Rego-undefined; exceptions are wrapped on the way out.
   const pages = Math.max(SDK_DEFAULT_PAGES, requiredMemoryPages(wasm));
   let loaded: Awaited<ReturnType<typeof loadPolicy>>;

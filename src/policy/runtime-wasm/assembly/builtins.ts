@@ -953,9 +953,9 @@ const B_ANY_PREFIX = 93, B_ANY_SUFFIX = 94, B_OBJECT_SUBSET = 95, B_ARRAY_FLATTE
 
 export function callNative(id: i32, args: Array<Value>): Value | null {
   let n = args.length;
-  let a: Value = n > 0 ? args[0] : NULL;
-  let b: Value = n > 1 ? args[1] : NULL;
-  let c: Value = n > 2 ? args[2] : NULL;
+  let a: Value = n > 0 ? unchecked(args[0]) : NULL;
+  let b: Value = n > 1 ? unchecked(args[1]) : NULL;
+  let c: Value = n > 2 ? unchecked(args[2]) : NULL;
   switch (id) {
     case B_EQUAL:
       return boolV(equal(a, b));

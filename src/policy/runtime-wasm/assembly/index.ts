@@ -1,12 +1,13 @@
 // driftwarden's OPA-ABI Wasm runtime: exports per /work/shared/reference/opa-wasm-abi.md
-// (ABI 1.2: fast path opa_eval + the context API). The policy IR is spliced in as a data
+// (ABI 1.3: fast path opa_eval + the context API). The policy IR is spliced in as a data
 // segment by src/policy/compiler/emit and decoded once here, at instantiation (start
 // function), so it lives below the heap base the SDK records.
-import { Value, ObjV, StrV, SetV, ArrV, intV } from "./values";
+import { Value, ObjV, StrV, SetV, ArrV, intV, K_OBJ, K_ARR } from "./values";
 import { parseJson, parseValue, dumpJson, dumpValue } from "./json";
 import { decodePolicy, Policy } from "./ir";
 import { runPlan, setPolicy } from "./interp";
 import { abortMsg } from "./env";
+import { newParseTable } from "./intern";
 
 export { __dw_heap as dw_heap_start } from "~lib/rt/stub";
 
@@ -15,7 +16,7 @@ export let dw_ir_addr: usize = 0;
 export let dw_ir_len: usize = 0;
 
 export const opa_wasm_abi_version: i32 = 1;
-export const opa_wasm_abi_minor_version: i32 = 2;
+export const opa_wasm_abi_minor_version: i32 = 3;
 
 const POLICY: Policy = decodePolicy(dw_ir_addr, dw_ir_len);
 setPolicy(POLICY);
@@ -52,12 +53,12 @@ export function opa_heap_ptr_set(addr: usize): void {
 }
 
 export function opa_json_parse(addr: usize, len: usize): usize {
-  let v = parseJson(addr, len);
+  let v = parseJson(addr, len, newParseTable(len));
   return v === null ? 0 : changetype<usize>(v);
 }
 
 export function opa_value_parse(addr: usize, len: usize): usize {
-  let v = parseValue(addr, len);
+  let v = parseValue(addr, len, newParseTable(len));
   return v === null ? 0 : changetype<usize>(v);
 }
 
@@ -68,6 +69,57 @@ export function opa_json_dump(addr: usize): usize {
 export function opa_value_dump(addr: usize): usize {
   return dumpValue(changetype<Value>(addr));
 }
+
+// ---- ABI 1.1 path helpers and ABI 1.3 extras. Error codes as OPA's opa_errc.
+const ERR_OK: i32 = 0;
+const ERR_INVALID_TYPE: i32 = 2;
+const ERR_INVALID_PATH: i32 = 3;
+
+/** Upserts `value` at `path` (an array of keys) inside the object `base`, in place. */
+export function opa_value_add_path(base: usize, path: usize, value: usize): i32 {
+  let b = changetype<Value>(base);
+  let p = changetype<Value>(path);
+  if (b.kind != K_OBJ || p.kind != K_ARR) return ERR_INVALID_TYPE;
+  let keys = changetype<ArrV>(p).items;
+  if (keys.length == 0) return ERR_INVALID_PATH;
+  let cur = changetype<ObjV>(b);
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = cur.get(keys[i]);
+    if (next === null) {
+      let fresh = new ObjV();
+      cur.set(keys[i], fresh);
+      cur = fresh;
+    } else if (next.kind == K_OBJ) {
+      cur = changetype<ObjV>(next);
+    } else return ERR_INVALID_PATH;
+  }
+  cur.set(keys[keys.length - 1], changetype<Value>(value));
+  return ERR_OK;
+}
+
+/** Removes the value at `path` inside the object `base`, in place. */
+export function opa_value_remove_path(base: usize, path: usize): i32 {
+  let b = changetype<Value>(base);
+  let p = changetype<Value>(path);
+  if (b.kind != K_OBJ || p.kind != K_ARR) return ERR_INVALID_TYPE;
+  let keys = changetype<ArrV>(p).items;
+  if (keys.length == 0) return ERR_INVALID_PATH;
+  let cur = changetype<ObjV>(b);
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = cur.get(keys[i]);
+    if (next === null || next.kind != K_OBJ) return ERR_INVALID_PATH;
+    cur = changetype<ObjV>(next);
+  }
+  return cur.remove(keys[keys.length - 1]) ? ERR_OK : ERR_INVALID_PATH;
+}
+
+/** Bump allocator: values are freed only by rewinding the heap. */
+export function opa_value_free(addr: usize): void {}
+
+/** No free lists to stash with a bump allocator: the heap pointer is the whole state. */
+export function opa_heap_blocks_stash(): void {}
+export function opa_heap_blocks_restore(): void {}
+export function opa_heap_stash_clear(): void {}
 
 function resultRows(rs: SetV): Value {
   // The result set as an array of rows (already a set of distinct rows).
@@ -81,7 +133,7 @@ export function opa_eval(
   __dw_heap = heapPtr;
   let inputValue: Value | null = null;
   if (input != 0 && inputLen != 0) {
-    inputValue = parseValue(input, inputLen);
+    inputValue = parseValue(input, inputLen, newParseTable(inputLen));
     if (inputValue === null) abortMsg("internal: invalid input");
   }
   let dataValue: Value | null = data == 0 ? null : changetype<Value>(data);
@@ -125,3 +177,4 @@ export function eval(ctx: usize): i32 {
   c.result = changetype<usize>(runPlan(c.entrypoint, input, data));
   return 0;
 }
+

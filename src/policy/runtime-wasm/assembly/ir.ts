@@ -4,6 +4,7 @@ import { Value, StrV, ObjV, ArrV, NumV, BoolV, K_STR, K_NUM, K_ARR, K_OBJ, K_BOO
 import { parseJson, numberFromText } from "./json";
 import { nativeBuiltinId } from "./builtins";
 import { abortMsg } from "./env";
+import { internPersistent, persistentTable } from "./intern";
 
 export const OP_BLOCK: i32 = 1;
 export const OP_BREAK: i32 = 2;
@@ -40,6 +41,12 @@ export const OP_OBJECT_INSERT_ONCE: i32 = 32;
 export const OP_OBJECT_MERGE: i32 = 33;
 export const OP_SET_ADD: i32 = 34;
 export const OP_RESULT_SET_ADD: i32 = 35;
+// Specialised forms chosen at decode time (same semantics as their general statement):
+/** Dot whose key is a constant string (`input.x.y`): b holds the StrV. */
+export const OP_DOT_STR: i32 = 36;
+/** Equal / NotEqual with one constant operand (normalised into b; value in `konst`). */
+export const OP_EQUAL_CONST: i32 = 37;
+export const OP_NOT_EQUAL_CONST: i32 = 38;
 
 /** Call targets. */
 export const CALL_FUNC: i32 = 0;
@@ -64,11 +71,17 @@ export class Stmt {
   target: i32 = -1; // target / result / array / object / set / local
   l1: i32 = -1; // Scan key, ObjectMerge a
   l2: i32 = -1; // Scan value, ObjectMerge b
-  n: i32 = 0; // Break index, MakeArray capacity
+  n: i32 = 0; // Break index, MakeArray capacity, OP_DOT_STR key-slot hint
+  /** Local of operand a for the specialised ops (OP_DOT_STR, OP_*EQUAL_CONST). */
+  la: i32 = -1;
+  /** Scan whose body starts with `Dot value["k"] -> t; Equal/NotEqual t const` (a filter). */
+  guard: bool = false;
   konst: Value | null = null; // MakeNumber*/MakeConst value
   block: Array<Stmt> | null = null;
   blocks: Array<Array<Stmt>> | null = null;
   args: Array<Operand> | null = null;
+  /** Builtin calls: argument values, refilled on every execution (no per-call array). */
+  scratch: Array<Value> | null = null;
   largs: Array<i32> | null = null;
   path: Array<Operand> | null = null; // CallDynamic
   withPath: Array<Value> | null = null;
@@ -84,6 +97,9 @@ export class Func {
   blocks: Array<Array<Stmt>> = new Array<Array<Stmt>>();
   nlocals: i32 = 2;
   memo: bool = false;
+  /** Functions with parameters beyond input and data: memoised per evaluation by their
+   *  scalar arguments (Rego functions are pure; see interp.ts callFunctionStmt). */
+  argMemo: bool = false;
   index: i32 = 0;
 }
 
@@ -144,6 +160,7 @@ export function pathKey(parts: Array<string>): string {
 
 class Decoder {
   maxLocal: i32 = 1;
+  addsResults: bool = false;
   constructor(public policy: Policy) {}
 
   local(v: Value | null): i32 {
@@ -219,6 +236,13 @@ class Decoder {
       s.l1 = this.local(o.getStr("key"));
       s.l2 = this.local(o.getStr("value"));
       s.block = this.block(o.getStr("block"));
+      let body = changetype<Array<Stmt>>(s.block);
+      if (body.length >= 2) {
+        let g0 = body[0];
+        let g1 = body[1];
+        s.guard = g0.op == OP_DOT_STR && g0.la == s.l2 &&
+          (g1.op == OP_EQUAL_CONST || g1.op == OP_NOT_EQUAL_CONST) && g1.la == g0.target;
+      }
     } else if (op == "With") {
       s.op = OP_WITH;
       s.target = this.local(o.getStr("local"));
@@ -238,6 +262,7 @@ class Decoder {
       let ops = new Array<Operand>(args.length);
       for (let i = 0; i < args.length; i++) ops[i] = this.operand(args[i]);
       s.args = ops;
+      s.scratch = new Array<Value>(args.length);
       s.target = this.local(o.getStr("result"));
       if (p.funcByName.has(name)) {
         s.callKind = CALL_FUNC;
@@ -280,6 +305,12 @@ class Decoder {
       s.a = this.operand(o.getStr("source"));
       s.b = this.operand(o.getStr("key"));
       s.target = this.local(o.getStr("target"));
+      let kv = changetype<Operand>(s.b).value;
+      if (changetype<Operand>(s.a).local >= 0 && kv !== null && kv.kind == K_STR) {
+        s.op = OP_DOT_STR;
+        s.konst = kv;
+        s.la = changetype<Operand>(s.a).local;
+      }
     } else if (op == "Len") {
       s.op = OP_LEN;
       s.a = this.operand(o.getStr("source"));
@@ -303,6 +334,18 @@ class Decoder {
       s.op = op == "Equal" ? OP_EQUAL : OP_NOT_EQUAL;
       s.a = this.operand(o.getStr("a"));
       s.b = this.operand(o.getStr("b"));
+      let x = changetype<Operand>(s.a);
+      let y = changetype<Operand>(s.b);
+      if ((x.local >= 0) != (y.local >= 0)) {
+        // One side constant: keep the local in a, the constant in konst (equality is symmetric).
+        if (x.local < 0) {
+          s.a = y;
+          s.b = x;
+        }
+        s.konst = changetype<Operand>(s.b).value;
+        s.la = changetype<Operand>(s.a).local;
+        s.op = op == "Equal" ? OP_EQUAL_CONST : OP_NOT_EQUAL_CONST;
+      }
     } else if (op == "AssignVar" || op == "AssignVarOnce") {
       s.op = op == "AssignVar" ? OP_ASSIGN_VAR : OP_ASSIGN_VAR_ONCE;
       s.a = this.operand(o.getStr("source"));
@@ -358,6 +401,7 @@ class Decoder {
       s.target = this.local(o.getStr("set"));
     } else if (op == "ResultSetAdd") {
       s.op = OP_RESULT_SET_ADD;
+      this.addsResults = true;
       s.target = this.local(o.getStr("value"));
     } else {
       abortMsg("internal: unknown IR statement " + asciiOnly(op));
@@ -392,14 +436,15 @@ export function decodePolicy(addr: usize, len: usize): Policy {
   let o = changetype<ObjV>(root);
   let st = changetype<ObjV>(must(o, "static"));
   let strings = arr(st.getStr("strings"));
-  for (let i = 0; i < strings.length; i++) p.strings.push(new StrV(str(strings[i])));
+  // Interned: input keys equal to these constants become these very objects (intern.ts).
+  for (let i = 0; i < strings.length; i++) p.strings.push(internPersistent(new StrV(str(strings[i]))));
   let files = arr(st.getStr("files"));
   for (let i = 0; i < files.length; i++) p.files.push(str(files[i]));
   let consts = arr(st.getStr("consts"));
   for (let i = 0; i < consts.length; i++) {
     let text = str(consts[i]);
     let buf = String.UTF8.encode(text, false);
-    let v = parseJson(changetype<usize>(buf), <usize>buf.byteLength);
+    let v = parseJson(changetype<usize>(buf), <usize>buf.byteLength, persistentTable());
     if (v === null) abortMsg("internal: malformed IR constant");
     p.consts.push(changetype<Value>(v));
   }
@@ -427,6 +472,7 @@ export function decodePolicy(addr: usize, len: usize): Policy {
     for (let j = 0; j < params.length; j++) f.params.push(int(params[j]));
     f.ret = int(fo.getStr("return"));
     f.memo = params.length == 2 && int(params[0]) == 0 && int(params[1]) == 1;
+    f.argMemo = params.length > 2 && int(params[0]) == 0 && int(params[1]) == 1;
     let path = arr(fo.getStr("path"));
     let parts = new Array<string>(path.length);
     for (let j = 0; j < path.length; j++) parts[j] = str(path[j]);
@@ -442,6 +488,11 @@ export function decodePolicy(addr: usize, len: usize): Policy {
     if (f.ret > d.maxLocal) d.maxLocal = f.ret;
     f.blocks = d.blocks(fo.getStr("blocks"));
     f.nlocals = d.maxLocal + 1;
+    // A function that adds to the result set has an effect a memo hit would skip.
+    if (d.addsResults) {
+      f.memo = false;
+      f.argMemo = false;
+    }
   }
   let plans = arr(o.getStr("plans"));
   for (let i = 0; i < plans.length; i++) {

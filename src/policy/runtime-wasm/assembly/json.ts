@@ -5,17 +5,30 @@
 import {
   Value, NullV, BoolV, NumV, StrV, ArrV, ObjV, SetV, NULL, TRUE, FALSE, intV, floatV,
   K_NULL, K_BOOL, K_NUM, K_STR, K_ARR, K_OBJ, K_SET, sortedValues, sortedKeyOrder,
+  FNV_OFFSET, FNV_PRIME, finishHash, hashWord, equal, objFromParts, setAt, strEq,
 } from "./values";
+import { InternTable, INTERN_MAX_BYTES, internBytes, asciiString } from "./intern";
 
 // ---------------------------------------------------------------- parsing
+
+const SHAPE_CACHE_SIZE: i32 = 16;
 
 export class Parser {
   pos: usize;
   end: usize;
   ok: bool = true;
-  constructor(public start: usize, len: usize, public regoSyntax: bool) {
+  /** Interning target (null: no interning, e.g. json.unmarshal, the IR itself). */
+  intern: InternTable | null;
+  /** Scratch stack of parsed elements / key-value pairs: composite values are built once,
+   *  with exact sizes, when their closing bracket is reached (no regrowing arrays). */
+  stack: Array<Value> = new Array<Value>(16);
+  sp: i32 = 0;
+  /** Recent object shapes (key arrays), see shapeKeys; allocated on first use. */
+  shapes: StaticArray<Array<Value> | null> | null = null;
+  constructor(public start: usize, len: usize, public regoSyntax: bool, intern: InternTable | null) {
     this.pos = start;
     this.end = start + len;
+    this.intern = intern;
   }
 
   parseDocument(): Value | null {
@@ -29,6 +42,22 @@ export class Parser {
   private fail(): Value | null {
     this.ok = false;
     return null;
+  }
+
+  // @ts-ignore: decorator
+  @inline private push(v: Value): void {
+    let sp = this.sp;
+    if (sp == this.stack.length) this.growStack();
+    setAt(this.stack, sp, v);
+    this.sp = sp + 1;
+  }
+
+  private growStack(): void {
+    let stack = this.stack;
+    let sp = stack.length;
+    let bigger = new Array<Value>(sp << 1);
+    memory.copy(bigger.dataStart, stack.dataStart, <usize>sp << alignof<Value>());
+    this.stack = bigger;
   }
 
   private ws(): void {
@@ -65,10 +94,8 @@ export class Parser {
         return this.object(depth);
       case 0x5b: // [
         return this.array(depth);
-      case 0x22: { // "
-        let s = this.string();
-        return s === null ? null : new StrV(s);
-      }
+      case 0x22: // "
+        return this.string();
       case 0x74:
         if (this.lit("true")) return TRUE;
         return this.fail();
@@ -93,24 +120,28 @@ export class Parser {
 
   private array(depth: i32): Value | null {
     this.pos++;
-    let items = new Array<Value>();
     this.ws();
     if (this.peek() == 0x5d) {
       this.pos++;
-      return new ArrV(items);
+      return new ArrV(new Array<Value>());
     }
+    let base = this.sp;
     while (true) {
       let v = this.value(depth + 1);
       if (v === null) return this.fail();
-      items.push(v);
+      this.push(v);
       this.ws();
       let c = this.peek();
       this.pos++;
       if (c == 0x2c) continue;
-      if (c == 0x5d) return new ArrV(items);
+      if (c == 0x5d) break;
       return this.fail();
     }
-    return null;
+    let n = this.sp - base;
+    let items = new Array<Value>(n);
+    memory.copy(items.dataStart, this.stack.dataStart + (<usize>base << alignof<Value>()), <usize>n << alignof<Value>());
+    this.sp = base;
+    return new ArrV(items);
   }
 
   private object(depth: i32): Value | null {
@@ -140,7 +171,7 @@ export class Parser {
         set.add(v);
       }
     }
-    let obj = new ObjV();
+    let base = this.sp;
     let key: Value = first;
     while (true) {
       this.ws();
@@ -148,18 +179,66 @@ export class Parser {
       this.pos++;
       let v = this.value(depth + 1);
       if (v === null) return this.fail();
-      obj.set(key, v);
+      this.push(key);
+      this.push(v);
       this.ws();
       c = this.peek();
       this.pos++;
-      if (c == 0x7d) return obj;
+      if (c == 0x7d) break;
       if (c != 0x2c) return this.fail();
       let k = this.value(depth + 1);
       if (k === null) return this.fail();
       if (!this.regoSyntax && k.kind != K_STR) return this.fail();
       key = k;
     }
-    return null;
+    let n = (this.sp - base) >> 1;
+    let stack = this.stack;
+    if (n <= 8) {
+      // The common small object: copy the values; the key array is shared with the last
+      // object of the same shape (same interned keys in the same order), if any.
+      let keys = this.shapeKeys(stack, base, n);
+      if (keys !== null) {
+        let vals = new Array<Value>(n);
+        for (let i = 0; i < n; i++) setAt(vals, i, unchecked(stack[base + 2 * i + 1]));
+        this.sp = base;
+        return objFromParts(keys, vals, true);
+      }
+    }
+    let obj = new ObjV(n);
+    // set(): a repeated key keeps its first position and takes the last value.
+    for (let i = base, e = this.sp; i < e; i += 2) obj.set(unchecked(stack[i]), unchecked(stack[i + 1]));
+    this.sp = base;
+    return obj;
+  }
+
+  /** A key array equal (by identity of every key) to keys stack[base], stack[base+2], ...:
+   *  from a small cache of recent shapes (whose keys were checked distinct when cached),
+   *  else a new one if the keys are distinct (then cached), else null (repeated keys). */
+  private shapeKeys(stack: Array<Value>, base: i32, n: i32): Array<Value> | null {
+    let h: u32 = <u32>n;
+    for (let i = 0; i < n; i++) h = h * 31 + <u32>changetype<usize>(unchecked(stack[base + 2 * i]));
+    let slot = <i32>((h ^ (h >>> 7)) & (SHAPE_CACHE_SIZE - 1));
+    let shapes = this.shapes;
+    if (shapes === null) {
+      shapes = new StaticArray<Array<Value> | null>(SHAPE_CACHE_SIZE);
+      this.shapes = shapes;
+    }
+    let cached = unchecked(shapes[slot]);
+    if (cached !== null && cached.length == n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (unchecked(cached[i]) !== unchecked(stack[base + 2 * i])) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    if (!distinctKeys(stack, base, n)) return null;
+    let keys = new Array<Value>(n);
+    for (let i = 0; i < n; i++) setAt(keys, i, unchecked(stack[base + 2 * i]));
+    unchecked((shapes[slot] = keys));
+    return keys;
   }
 
   private number(): Value | null {
@@ -203,19 +282,33 @@ export class Parser {
   }
 
   /** Parses a JSON string at pos (which is at the opening quote). */
-  string(): string | null {
+  string(): StrV | null {
     let p = this.pos + 1;
     let e = this.end;
-    // Fast path: plain run without escapes.
+    // Fast path: a plain run without escapes, hashed while scanning (FNV-1a over bytes).
     let q = p;
     let plain = true;
+    let ascii = true;
+    let h: u32 = FNV_OFFSET;
+    // Four bytes at a time while none is a quote, a backslash, a control or a non-ASCII
+    // byte (SWAR tests), hashing whole words as values.ts hashString does.
+    while (q + 4 <= e) {
+      let w = load<u32>(q);
+      let special = (hasZeroByte(w ^ 0x22222222) | hasZeroByte(w ^ 0x5c5c5c5c) |
+        ((w - 0x20202020) & ~w) | w) & 0x80808080;
+      if (special != 0) break;
+      h = hashWord(h, w);
+      q += 4;
+    }
     while (q < e) {
-      let c = load<u8>(q);
+      let c = <u32>load<u8>(q);
       if (c == 0x22) break;
       if (c == 0x5c || c < 0x20) {
         plain = false;
         break;
       }
+      if (c >= 0x80) ascii = false;
+      h = (h ^ c) * FNV_PRIME;
       q++;
     }
     if (q >= e) {
@@ -224,7 +317,15 @@ export class Parser {
     }
     if (plain) {
       this.pos = q + 1;
-      return decodePlain(p, q - p);
+      let n = <i32>(q - p);
+      if (ascii) {
+        let t = this.intern;
+        if (t !== null && n <= INTERN_MAX_BYTES) return internBytes(t, p, n, finishHash(h));
+        let sv = new StrV(asciiString(p, n));
+        sv.h = finishHash(h);
+        return sv;
+      }
+      return new StrV(String.UTF8.decodeUnsafe(p, <usize>n));
     }
     // Slow path: decode into a UTF-16 buffer (never longer than the byte count).
     let cap = <i32>(e - p);
@@ -266,12 +367,12 @@ export class Parser {
           }
           let u: i32 = 0;
           for (let k = 0; k < 4; k++) {
-            let h = hexVal(load<u8>(p + <usize>k));
-            if (h < 0) {
+            let hx = hexVal(load<u8>(p + <usize>k));
+            if (hx < 0) {
               this.ok = false;
               return null;
             }
-            u = (u << 4) | h;
+            u = (u << 4) | hx;
           }
           p += 4;
           buf[n++] = <u16>u;
@@ -309,24 +410,30 @@ export class Parser {
       }
     }
     this.pos = p;
-    return String.UTF16.decodeUnsafe(changetype<usize>(buf), <usize>n << 1);
+    return new StrV(String.UTF16.decodeUnsafe(changetype<usize>(buf), <usize>n << 1));
   }
 }
 
-/** UTF-8 bytes without escapes -> string; ASCII widened directly (the common case). */
-function decodePlain(p: usize, n: usize): string {
-  if (n == 0) return "";
-  let ascii = true;
-  for (let i: usize = 0; i < n; i++) {
-    if (load<u8>(p + i) >= 0x80) {
-      ascii = false;
-      break;
+/** High bit set in each byte of w that is zero (plus possibly above a zero byte: callers
+ *  only test for "any"). */
+// @ts-ignore: decorator
+@inline function hasZeroByte(w: u32): u32 {
+  return (w - 0x01010101) & ~w & 0x80808080;
+}
+
+/** Whether the n keys at stack[base], stack[base+2], ... are pairwise different. */
+function distinctKeys(stack: Array<Value>, base: i32, n: i32): bool {
+  for (let i = 1; i < n; i++) {
+    let k = unchecked(stack[base + 2 * i]);
+    for (let j = 0; j < i; j++) {
+      let o = unchecked(stack[base + 2 * j]);
+      if (o === k) return false;
+      if (o.kind == K_STR && k.kind == K_STR) {
+        if (strEq(changetype<StrV>(o), changetype<StrV>(k))) return false;
+      } else if (equal(o, k)) return false;
     }
   }
-  if (!ascii) return String.UTF8.decodeUnsafe(p, n);
-  let out = __new(n << 1, idof<String>());
-  for (let i: usize = 0; i < n; i++) store<u16>(out + (i << 1), load<u8>(p + i));
-  return changetype<string>(out);
+  return true;
 }
 
 function hexVal(c: u8): i32 {
@@ -378,12 +485,15 @@ export function numberFromText(text: string): NumV {
   return num;
 }
 
-export function parseJson(addr: usize, len: usize): Value | null {
-  return new Parser(addr, len, false).parseDocument();
+/** Parses a JSON document; `intern` = the table to intern strings into (see intern.ts), or
+ *  null for none. */
+export function parseJson(addr: usize, len: usize, intern: InternTable | null = null): Value | null {
+  return new Parser(addr, len, false, intern).parseDocument();
 }
 
-export function parseValue(addr: usize, len: usize): Value | null {
-  return new Parser(addr, len, true).parseDocument();
+/** Parses a Rego value (JSON plus sets) — the input of opa_eval. */
+export function parseValue(addr: usize, len: usize, intern: InternTable | null = null): Value | null {
+  return new Parser(addr, len, true, intern).parseDocument();
 }
 
 /** Parses JSON text held in an AS string (used by json.unmarshal and the IR decoder). */

@@ -42,6 +42,13 @@ export class NumV extends Value {
 }
 
 export class StrV extends Value {
+  /** Intern table the string belongs to (0 = none, 1 = the policy's persistent table, else
+   *  the table of one parse; see intern.ts). Within one table contents are unique, and every
+   *  table consults the persistent one first: two distinct interned StrVs with equal tabs,
+   *  or with one tab 1, differ in content (see strEq). */
+  tab: i32 = 0;
+  /** Cached hashValue (never 0 once computed). */
+  h: u32 = 0;
   constructor(public s: string) {
     super(K_STR);
   }
@@ -56,13 +63,31 @@ export class ArrV extends Value {
 /** Keys in insertion order plus an open-addressing index built once there are many keys
  *  (shared by objects and sets; one allocation less than a separate index object). */
 export class Keyed extends Value {
-  keys: Array<Value> = new Array<Value>();
+  keys: Array<Value>;
   table: StaticArray<i32> | null = null;
+  /** `keys` is shared with other objects of the same shape (parsed input): copied before
+   *  the first insertion (copy on write). */
+  sharedKeys: bool = false;
+  constructor(kind: i32, keys: Array<Value>) {
+    super(kind);
+    this.keys = keys;
+  }
   find(key: Value): i32 {
     let keys = this.keys;
     let n = keys.length;
     let table = this.table;
     if (table === null) {
+      if (key.kind == K_STR) {
+        // Small object, string key (the `input.x.y` case): identity first, then strEq,
+        // which rejects most interned keys without looking at characters.
+        let ks = changetype<StrV>(key);
+        for (let i = 0; i < n; i++) {
+          let k = unchecked(keys[i]);
+          if (k === key) return i;
+          if (k.kind == K_STR && strEq(changetype<StrV>(k), ks)) return i;
+        }
+        return -1;
+      }
       for (let i = 0; i < n; i++) {
         if (equal(unchecked(keys[i]), key)) return i;
       }
@@ -73,13 +98,18 @@ export class Keyed extends Value {
     while (true) {
       let slot = unchecked(table[h]);
       if (slot == 0) return -1;
-      if (equal(unchecked(keys[slot - 1]), key)) return slot - 1;
+      let k = unchecked(keys[slot - 1]);
+      if (k === key || equal(k, key)) return slot - 1;
       h = (h + 1) & mask;
     }
     return -1;
   }
   /** Appends a key known to be absent; returns its index. */
   pushKey(key: Value): i32 {
+    if (this.sharedKeys) {
+      this.keys = this.keys.slice(0);
+      this.sharedKeys = false;
+    }
     let idx = this.keys.length;
     this.keys.push(key);
     let table = this.table;
@@ -107,9 +137,11 @@ export class Keyed extends Value {
 }
 
 export class ObjV extends Keyed {
-  vals: Array<Value> = new Array<Value>();
-  constructor() {
-    super(K_OBJ);
+  vals: Array<Value>;
+  /** `capacity`: expected number of keys (parsers know it; avoids regrowing). */
+  constructor(capacity: i32 = 0) {
+    super(K_OBJ, capacity > 8 ? withCapacity(capacity) : new Array<Value>());
+    this.vals = capacity > 8 ? withCapacity(capacity) : new Array<Value>();
   }
   get size(): i32 {
     return this.vals.length;
@@ -128,6 +160,23 @@ export class ObjV extends Keyed {
       this.vals.push(val);
     }
   }
+  /** Removes key; returns whether it was present (rebuilds the index). */
+  remove(key: Value): bool {
+    let i = this.find(key);
+    if (i < 0) return false;
+    let keys = this.keys;
+    let vals = this.vals;
+    this.keys = new Array<Value>();
+    this.vals = new Array<Value>();
+    this.table = null;
+    this.sharedKeys = false;
+    for (let j = 0, n = keys.length; j < n; j++) {
+      if (j == i) continue;
+      this.pushKey(unchecked(keys[j]));
+      this.vals.push(unchecked(vals[j]));
+    }
+    return true;
+  }
   getStr(key: string): Value | null {
     return this.get(new StrV(key));
   }
@@ -145,9 +194,21 @@ export class ObjV extends Keyed {
   }
 }
 
+/** A parsed object from its key and value arrays (keys distinct, at most 8: no index);
+ *  `shared`: keys is shared with other objects (see Keyed.sharedKeys). */
+export function objFromParts(keys: Array<Value>, vals: Array<Value>, shared: bool): ObjV {
+  let o = changetype<ObjV>(__new(offsetof<ObjV>(), idof<ObjV>()));
+  o.kind = K_OBJ;
+  o.keys = keys;
+  o.table = null;
+  o.sharedKeys = shared;
+  o.vals = vals;
+  return o;
+}
+
 export class SetV extends Keyed {
   constructor() {
-    super(K_SET);
+    super(K_SET, new Array<Value>());
   }
   get size(): i32 {
     return this.keys.length;
@@ -172,7 +233,40 @@ export function boolV(b: bool): BoolV {
   return b ? TRUE : FALSE;
 }
 
+/** arr[i] = v without the bounds check and auto-extension of Array's `[]=` (AS 0.28 keeps
+ *  them even under unchecked()); i must be < arr.length. */
+// @ts-ignore: decorator
+@inline export function setAt(arr: Array<Value>, i: i32, v: Value): void {
+  store<usize>(arr.dataStart + (<usize>i << alignof<usize>()), changetype<usize>(v));
+}
+
+/** An empty array with room for `capacity` elements. */
+export function withCapacity(capacity: i32): Array<Value> {
+  let a = new Array<Value>(capacity);
+  a.length = 0;
+  return a;
+}
+
+// Numbers are immutable, so small integers (array indexes, counts, most numbers in configs)
+// are shared: built once at instantiation, below the heap base, never allocated again.
+const SMALL_INT_MIN: i64 = -128;
+const SMALL_INT_COUNT: i32 = 1152; // -128 .. 1023
+const SMALL_INTS: StaticArray<NumV> = buildSmallInts();
+
+function buildSmallInts(): StaticArray<NumV> {
+  let out = new StaticArray<NumV>(SMALL_INT_COUNT);
+  for (let i = 0; i < SMALL_INT_COUNT; i++) {
+    let n = new NumV();
+    n.isInt = true;
+    n.i = <i64>i + SMALL_INT_MIN;
+    unchecked((out[i] = n));
+  }
+  return out;
+}
+
 export function intV(i: i64): NumV {
+  let at = i - SMALL_INT_MIN;
+  if (<u64>at < <u64>SMALL_INT_COUNT) return unchecked(SMALL_INTS[<i32>at]);
   let n = new NumV();
   n.isInt = true;
   n.i = i;
@@ -184,13 +278,11 @@ const I64_LIMIT: f64 = 9223372036854775808.0;
 
 /** A number from an f64: integral values that fit int64 (and are exact) become ints. */
 export function floatV(f: f64): NumV {
-  let n = new NumV();
   if (isFinite(f) && Math.trunc(f) == f && f >= -I64_LIMIT && f < I64_LIMIT && Math.abs(f) <= 9007199254740992.0) {
-    n.isInt = true;
-    n.i = <i64>f;
-  } else {
-    n.f = f;
+    return intV(<i64>f);
   }
+  let n = new NumV();
+  n.f = f;
   return n;
 }
 
@@ -325,7 +417,7 @@ export function equal(a: Value, b: Value): bool {
     case K_NUM:
       return compareNum(changetype<NumV>(a), changetype<NumV>(b)) == 0;
     case K_STR:
-      return changetype<StrV>(a).s == changetype<StrV>(b).s;
+      return strEq(changetype<StrV>(a), changetype<StrV>(b));
     case K_ARR: {
       let x = changetype<ArrV>(a).items;
       let y = changetype<ArrV>(b).items;
@@ -361,6 +453,56 @@ export function equal(a: Value, b: Value): bool {
   return false;
 }
 
+/** String equality: identity, then the intern tables' guarantee (see StrV.tab), then the
+ *  cached hashes, and only then the characters. */
+// @ts-ignore: decorator
+@inline export function strEq(a: StrV, b: StrV): bool {
+  if (a === b) return true;
+  let ta = a.tab;
+  let tb = b.tab;
+  if (ta != 0 && tb != 0 && (ta == tb || ta == 1 || tb == 1)) return false;
+  return strEqSlow(a, b);
+}
+
+function strEqSlow(a: StrV, b: StrV): bool {
+  let ha = a.h;
+  let hb = b.h;
+  if (ha != 0 && hb != 0 && ha != hb) return false;
+  return a.s == b.s;
+}
+
+export const FNV_OFFSET: u32 = 2166136261;
+export const FNV_PRIME: u32 = 16777619;
+
+/** String hash, never 0: FNV-style over the code units taken four at a time (packed
+ *  little-endian, 8 bits each), then one at a time for the tail, then mixed. For ASCII this
+ *  equals what the JSON parser computes over the UTF-8 bytes while scanning (json.ts), which
+ *  the intern tables rely on. */
+export function hashString(s: string): u32 {
+  let h: u32 = FNV_OFFSET;
+  let n = s.length;
+  let p = changetype<usize>(s);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    let q = p + (<usize>i << 1);
+    let w = (<u32>load<u16>(q) & 0xff) | ((<u32>load<u16>(q, 2) & 0xff) << 8) |
+      ((<u32>load<u16>(q, 4) & 0xff) << 16) | ((<u32>load<u16>(q, 6) & 0xff) << 24);
+    h = hashWord(h, w);
+  }
+  for (; i < n; i++) h = (h ^ <u32>s.charCodeAt(i)) * FNV_PRIME;
+  return finishHash(h);
+}
+
+// @ts-ignore: decorator
+@inline export function hashWord(h: u32, w: u32): u32 {
+  return (h ^ w) * FNV_PRIME;
+}
+
+// @ts-ignore: decorator
+@inline export function finishHash(fnv: u32): u32 {
+  return mix(fnv) | 1;
+}
+
 function mix(h: u32): u32 {
   h ^= h >>> 16;
   h *= 0x85ebca6b;
@@ -389,12 +531,13 @@ export function hashValue(v: Value): u32 {
       return hashI64(reinterpret<i64>(f));
     }
     case K_STR: {
-      let s = changetype<StrV>(v).s;
-      let h: u32 = 2166136261;
-      for (let i = 0, n = s.length; i < n; i++) {
-        h = (h ^ <u32>s.charCodeAt(i)) * 16777619;
+      let sv = changetype<StrV>(v);
+      let h = sv.h;
+      if (h == 0) {
+        h = hashString(sv.s);
+        sv.h = h;
       }
-      return mix(h);
+      return h;
     }
     case K_ARR: {
       let items = changetype<ArrV>(v).items;

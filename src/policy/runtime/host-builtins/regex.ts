@@ -318,6 +318,12 @@ function matches(pattern: unknown, value: unknown): boolean | undefined {
   return r.re.test(value);
 }
 
+function goSplit(pattern: unknown, value: unknown): unknown {
+  if (!isString(pattern) || !isString(value)) return undefined;
+  const r = compileRe2(pattern);
+  return r ? split(r, value, pattern) : undefined;
+}
+
 export const REGEX_BUILTINS: Readonly<Record<string, (...args: unknown[]) => unknown>> = {
   'regex.match': matches,
   re_match: matches,
@@ -337,11 +343,10 @@ export const REGEX_BUILTINS: Readonly<Record<string, (...args: unknown[]) => unk
     const r = compileRe2(pattern);
     return r ? replaceAll(r, s, value) : undefined;
   },
-  'regex.split': (pattern, value) => {
-    if (!isString(pattern) || !isString(value)) return undefined;
-    const r = compileRe2(pattern);
-    return r ? split(r, value, pattern) : undefined;
-  },
+  'regex.split': goSplit,
+  // The SDK's own JS `regex.split` wins over customBuiltins and splices capture groups into
+  // the result (JS String.split); the planner can alias regex.split to this Go version.
+  'dw.regex.split': goSplit,
   'regex.template_match': (template, value, ds, de) => {
     if (!isString(template) || !isString(value) || !isString(ds) || !isString(de)) return undefined;
     const r = templateRegex(template, ds, de);

@@ -29,6 +29,9 @@ function toGoArg(v: unknown): GoArg {
 
 const TYPE_NAMES: Readonly<Record<GoArg['kind'], string>> = { int: 'int64', bigint: '*big.Int', float: 'float64', string: 'string' };
 
+/** Go's fmt rejects widths and precisions beyond one million (BADWIDTH / BADPREC). */
+const tooLarge = (n: bigint): boolean => n > 1_000_000n || n < -1_000_000n;
+
 type Spec = {
   minus: boolean; plus: boolean; space: boolean; zero: boolean; sharp: boolean;
   width?: number; prec?: number;
@@ -57,23 +60,30 @@ export function goSprintf(format: string, values: readonly unknown[]): string {
     if (format[i] === '*') {
       i++;
       const a = args[argi++];
-      if (a?.kind === 'int') { spec.width = Number(a.value); if (spec.width < 0) { spec.minus = true; spec.zero = false; spec.width = -spec.width; } }
-      else out += '%!(BADWIDTH)';
+      if (a?.kind === 'int' && !tooLarge(a.value)) {
+        spec.width = Number(a.value);
+        if (spec.width < 0) { spec.minus = true; spec.zero = false; spec.width = -spec.width; }
+      } else out += '%!(BADWIDTH)';
     } else {
       const w = /^\d+/.exec(format.slice(i))?.[0];
-      if (w) { spec.width = Number(w); i += w.length; }
+      if (w) {
+        i += w.length;
+        if (tooLarge(BigInt(w))) out += '%!(BADWIDTH)';
+        else spec.width = Number(w);
+      }
     }
     if (format[i] === '.') {
       i++;
       if (format[i] === '*') {
         i++;
         const a = args[argi++];
-        if (a?.kind === 'int' && a.value >= 0n) spec.prec = Number(a.value);
+        if (a?.kind === 'int' && a.value >= 0n && !tooLarge(a.value)) spec.prec = Number(a.value);
         else out += '%!(BADPREC)';
       } else {
         const p = /^\d+/.exec(format.slice(i))?.[0] ?? '';
-        spec.prec = p === '' ? 0 : Number(p);
         i += p.length;
+        if (p !== '' && tooLarge(BigInt(p))) out += '%!(BADPREC)';
+        else spec.prec = p === '' ? 0 : Number(p);
       }
     }
     if (i >= format.length) { out += '%!(NOVERB)'; break; }

@@ -516,6 +516,8 @@ export const TIME_BUILTINS: Readonly<Record<string, (...args: unknown[]) => unkn
   'time.add_date': (x, years, months, days) => {
     const ns = nsOf(x);
     if (ns === undefined || !isInteger(years) || !isInteger(months) || !isInteger(days)) return undefined;
+    // int64 nanoseconds span ±292 years: anything larger overflows anyway.
+    if (Math.abs(years) > 1e4 || Math.abs(months) > 1e5 || Math.abs(days) > 1e7) return undefined;
     const out = addDate(ns, years, months, days);
     return out === undefined ? undefined : toNumber(out);
   },

@@ -29,8 +29,11 @@ function decimal(num: string): [bigint, number] | undefined {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(num);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const frac = m[3] ?? '';
+  const exp = Number(m[4] ?? 0) - frac.length;
+  // Far outside any byte count or float: refuse rather than build a gigantic BigInt.
+  if (Math.abs(exp) > 400) return undefined;
   const mant = BigInt((m[1] === '-' ? '-' : '') + (m[2] + frac || '0'));
-  return [mant, Number(m[4] ?? 0) - frac.length];
+  return [mant, exp];
 }
 
 function scaled(num: string, factor: bigint | number): [bigint, number] | undefined {
