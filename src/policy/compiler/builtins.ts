@@ -91,7 +91,7 @@ const ROWS: readonly Row[] = [
   ['io.jwt.verify_rs512', 2, U], ['io.jwt.verify_eddsa', 2, U], ['io.jwt.encode_sign_raw', 3, U],
   ['uuid.parse', 1, H], ['uuid.rfc4122', 1, U],
   // not available in a sandboxed policy
-  ['http.send', 1, U], ['opa.runtime', 0, U], ['trace', 1, U], ['print', -1, U],
+  ['http.send', 1, U], ['opa.runtime', 0, H], ['trace', 1, U], ['print', -1, U],
   ['rego.parse_module', 2, U], ['rego.metadata.rule', 0, U], ['rego.metadata.chain', 0, U],
   ['providers.aws.sign_req', 3, U], ['net.cidr_contains_matches', 2, U],
   ['graphql.is_valid', 2, U], ['graphql.parse', 2, U], ['graphql.parse_and_verify', 2, U],

@@ -28,6 +28,9 @@ export const HOST_BUILTINS: Readonly<Record<string, HostBuiltinFn>> = Object.fre
   ...STRINGS_BUILTINS,
   ...UUID_BUILTINS,
   ...ENCODING_BUILTINS,
+  // OPA answers its runtime configuration; a driftwarden policy sees none (no env, no config):
+  // what it may use comes in through input and data only.
+  'opa.runtime': () => ({}),
 });
 
 /** Names the host implements (for the builtin catalog / tests). */
