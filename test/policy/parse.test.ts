@@ -347,4 +347,19 @@ test('tryParseModule returns diagnostics instead of throwing', () => {
   assert.equal(r.diagnostics[0].pos, { file: 'e.rego', line: 3, col: 1 });
 });
 
+test('comprehension heads take operators other than `|`, which starts the body', () => {
+  const a = parseTerm('[x + 1 | some x in input.ns]');
+  assert.is(a.type, 'arraycompr');
+  assert.is((a as { term: Term }).term.type, 'call');
+  const s = parseTerm('{x * 2 | x := input.ns[_]}');
+  assert.is(s.type, 'setcompr');
+  const o = parseTerm('{k: v - 1 | some k, v in input.m}');
+  assert.is(o.type, 'objectcompr');
+  assert.is((o as { value: Term }).value.type, 'call');
+  // Outside a comprehension head `|` is still set union.
+  const u = parseTerm('a | b');
+  assert.is(u.type, 'call');
+  assert.is((u as { op: string }).op, 'or');
+});
+
 test.run();

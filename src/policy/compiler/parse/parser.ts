@@ -476,6 +476,8 @@ export class Parser {
     return lhs;
   }
   private parseRelation(): Term { return this.parseBinary(() => this.parseOr(), RELATION_OPS); }
+  /** A comprehension's head (`[x + 1 | …]`): every operator but `|`, which starts the body. */
+  private parseComprehensionHead(): Term { return this.parseBinary(() => this.parseAnd(), RELATION_OPS); }
   private parseOr(): Term { return this.parseBinary(() => this.parseAnd(), { '|': 'or' }); }
   private parseAnd(): Term { return this.parseBinary(() => this.parseArith(), { '&': 'and' }); }
   private parseArith(): Term { return this.parseBinary(() => this.parseFactor(), ARITH_OPS); }
@@ -602,7 +604,7 @@ export class Parser {
     if (this.isPunct(']')) { this.advance(); return { type: 'array', items: [], pos: open.pos }; }
     // `[x | body]` wins over `[x | y]` (set union) as in OPA: try the comprehension head first.
     const head = this.attempt(() => {
-      const h = this.parsePrimary();
+      const h = this.parseComprehensionHead();
       if (!this.isPunct('|')) throw new ParseError({ code: 'DW3001', message: 'not a comprehension', pos: this.tok.pos });
       return h;
     });
@@ -618,14 +620,14 @@ export class Parser {
     const open = this.advance();
     if (this.isPunct('}')) { this.advance(); return { type: 'object', items: [], pos: open.pos }; }
     const compr = this.attempt((): Term => {
-      const h = this.parsePrimary();
+      const h = this.parseComprehensionHead();
       if (this.isPunct('|')) {
         this.advance();
         return { type: 'setcompr', term: h, body: this.commitBody(open), pos: open.pos };
       }
       if (this.isPunct(':')) {
         this.advance();
-        const v = this.parsePrimary();
+        const v = this.parseComprehensionHead();
         if (this.isPunct('|')) {
           this.advance();
           return { type: 'objectcompr', key: h, value: v, body: this.commitBody(open), pos: open.pos };
