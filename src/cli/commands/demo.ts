@@ -102,9 +102,15 @@ export const demoCommand: Command = {
       out.line(`  canary secrets planted in the simulator: ${sim.canaries.length}; found in anything delivered: ${leaks.length}`);
       if (leaks.length) return fail(out, 'leak check', EXIT.internal);
 
-      step(6, 'Run history');
+      step(6, 'Run history, the evidence chain, and an audit report');
       await run(['runs']);
-      out.line(`\nEverything the demo wrote is in ${dir} (reports in ${join(dir, '.driftwarden', 'reports')}).`);
+      const verified = await run(['verify']);
+      if (verified !== EXIT.clean) return fail(out, 'evidence verification', verified);
+      const html = join(dir, 'audit-report.html');
+      const reported = await run(['report', '--format', 'html', '-o', html]);
+      if (reported !== EXIT.clean) return fail(out, 'report', reported);
+      await run(['report', '--format', 'sarif', '-o', join(dir, 'audit-report.sarif.json')]);
+      out.line(`\nEverything the demo wrote is in ${dir}: the audit report ${html}, per-run reports in ${join(dir, '.driftwarden', 'reports')}, baselines (git) in ${join(dir, 'baselines')}.`);
       return EXIT.clean;
     } finally {
       await rx.close();
