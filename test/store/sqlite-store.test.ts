@@ -8,9 +8,8 @@ import { ALL_MIGRATIONS } from '../../src/store/migrations.ts';
 import { openStore as openAndMigrate } from '../../src/store/open-store.ts';
 import { newRunId, runIdTime } from '../../src/store/run-id.ts';
 import type { Migration, Store } from '../../src/store/store.ts';
-import type { RunRecord } from '../../src/model/findings.ts';
-import { orgId } from '../../src/model/ids.ts';
 import { DwFailure } from '../../src/model/errors.ts';
+import { rejects, run } from './store-behaviour.ts';
 
 // What every store must do is in store-behaviour.ts (run against SQLite and PostgreSQL);
 // this file keeps what is SQLite's own: the file, pragmas, in-process queueing, run ids.
@@ -31,28 +30,7 @@ test.after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function rejects(p: Promise<unknown>): Promise<DwFailure> {
-  try { await p; } catch (e) { assert.instance(e, DwFailure); return e as DwFailure; }
-  throw new Error('expected a DwFailure, the call succeeded');
-}
 
-function run(i: number, over: Partial<RunRecord> = {}): RunRecord {
-  const started = new Date(Date.UTC(2026, 10, 25, 10, 0, i));
-  return {
-    id: newRunId(started, () => new Uint8Array([i, i, i, i])),
-    org: orgId(i % 2 ? 'acme' : 'globex'),
-    startedAt: started.toISOString(),
-    finishedAt: new Date(started.getTime() + 1500).toISOString(),
-    status: 'drift',
-    surfacesOk: 9,
-    surfacesTotal: 10,
-    driftCount: i,
-    findingCount: 2 * i,
-    durationsMs: { snapshot: 812.5, diff: 3, policy: 41 },
-    exitCode: 1,
-    ...over,
-  };
-}
 
 test('opening creates the file and its folder, in WAL mode with foreign keys on', async () => {
   const file = dbFile();
