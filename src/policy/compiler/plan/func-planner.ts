@@ -694,6 +694,18 @@ export class FuncPlanner {
   }
 
   /** Unifies a (possibly pattern) term with an already computed value. */
+  /** Composite patterns start alike: the value has the pattern's type and size. */
+  private emitShapeCheck(kind: 'array' | 'object', v: Operand, size: number): Local {
+    const src = this.toLocal(v);
+    this.emit(kind === 'array' ? { op: 'IsArray', source: { local: src } } : { op: 'IsObject', source: { local: src } });
+    const n = this.newLocal();
+    this.emit({ op: 'Len', source: { local: src }, target: n });
+    const want = this.newLocal();
+    this.emit({ op: 'MakeNumberInt', value: size, target: want });
+    this.emit({ op: 'Equal', a: { local: n }, b: { local: want } });
+    return src;
+  }
+
   unifyValue(p: Term, v: Operand, k: Cont): void {
     if (p.type === 'var' && isLocalVar(p)) {
       const l = this.vars.get(p.name);
@@ -703,13 +715,7 @@ export class FuncPlanner {
       return;
     }
     if (p.type === 'array' && this.hasUnboundPattern(p)) {
-      const src = this.toLocal(v);
-      this.emit({ op: 'IsArray', source: { local: src } });
-      const n = this.newLocal();
-      this.emit({ op: 'Len', source: { local: src }, target: n });
-      const want = this.newLocal();
-      this.emit({ op: 'MakeNumberInt', value: p.items.length, target: want });
-      this.emit({ op: 'Equal', a: { local: n }, b: { local: want } });
+      const src = this.emitShapeCheck('array', v, p.items.length);
       const step = (i: number): void => {
         if (i >= p.items.length) { k(); return; }
         const idx = this.newLocal();
@@ -722,13 +728,7 @@ export class FuncPlanner {
       return;
     }
     if (p.type === 'object' && this.hasUnboundPattern(p)) {
-      const src = this.toLocal(v);
-      this.emit({ op: 'IsObject', source: { local: src } });
-      const n = this.newLocal();
-      this.emit({ op: 'Len', source: { local: src }, target: n });
-      const want = this.newLocal();
-      this.emit({ op: 'MakeNumberInt', value: p.items.length, target: want });
-      this.emit({ op: 'Equal', a: { local: n }, b: { local: want } });
+      const src = this.emitShapeCheck('object', v, p.items.length);
       const step = (i: number): void => {
         if (i >= p.items.length) { k(); return; }
         const [key, val] = p.items[i]!;
