@@ -125,7 +125,7 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
     }
     let expiringWaivers: RunOutcome['expiringWaivers'] = [];
     if (deps.waivers) {
-      const w = deps.waivers.apply(findings, now());
+      const w = deps.waivers.apply(org.id, findings, now());
       findings = w.findings;
       expiringWaivers = w.expiringSoon;
     }

@@ -34,7 +34,8 @@ export interface LifecycleStage {
 
 /** Waivers from waivers.yaml: marks covered findings (still recorded, never paged). */
 export interface WaiverStage {
-  apply(findings: readonly Finding[], now: Date): { readonly findings: readonly Finding[]; readonly expiringSoon: readonly { readonly id: string; readonly owner: string; readonly expires: string }[] };
+  /** `org` is the org being checked: only its waivers are listed as expiring soon. */
+  apply(org: OrgId, findings: readonly Finding[], now: Date): { readonly findings: readonly Finding[]; readonly expiringSoon: readonly { readonly id: string; readonly owner: string; readonly expires: string }[] };
 }
 
 /** Who changed it: attaches the most likely Audit API record to each drift finding. */

@@ -19,7 +19,8 @@ export const waiverCovers = (w: Waiver, f: Finding): boolean =>
 
 export const isExpired = (w: Waiver, now: Date): boolean => now.getTime() >= w.endsAt.getTime();
 
-export function applyWaivers(waivers: readonly Waiver[], findings: readonly Finding[], now: Date, warnDays: number): WaiverOutcome {
+/** With `org`, only waivers that can apply to that org are listed as expiring soon. */
+export function applyWaivers(waivers: readonly Waiver[], findings: readonly Finding[], now: Date, warnDays: number, org?: string): WaiverOutcome {
   const out = findings.map((f) => {
     const matching = waivers.filter((w) => waiverCovers(w, f));
     if (matching.length === 0) return f;
@@ -38,6 +39,7 @@ export function applyWaivers(waivers: readonly Waiver[], findings: readonly Find
   const horizon = now.getTime() + warnDays * DAY_MS;
   const expiringSoon = waivers
     .filter((w) => !isExpired(w, now) && w.endsAt.getTime() <= horizon)
+    .filter((w) => org === undefined || w.scope.org === undefined || globMatch(w.scope.org, org))
     .map((w) => ({ id: w.id, owner: w.owner, expires: w.expires }));
   return { findings: out, expiringSoon };
 }

@@ -9,5 +9,5 @@ export { WAIVERS_SCHEMA, type RawWaiver, type RawWaiversFile } from './schema.ts
 
 /** The stage run-check calls, over waivers already loaded (and validated) before the run. */
 export function createWaivers(waivers: readonly Waiver[], warnDays: number): WaiverStage {
-  return { apply: (findings, now) => applyWaivers(waivers, findings, now, warnDays) };
+  return { apply: (org, findings, now) => applyWaivers(waivers, findings, now, warnDays, org) };
 }

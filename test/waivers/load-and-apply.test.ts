@@ -97,6 +97,17 @@ test('apply: expiring soon is listed; an expired waiver brings the finding back,
   assert.equal(after.expiringSoon, [], 'an expired waiver is no longer "expiring soon"');
 });
 
+test('apply: a run lists as expiring soon only the waivers that can apply to its org', () => {
+  const ws = parseWaivers(file(
+    waiver({ id: 'W-acme', expires: '2026-11-07' }, '{ org: acme, path: "multifactor*" }'),
+    waiver({ id: 'W-any', expires: '2026-11-07' }, '{ path: "nothing" }'),
+    waiver({ id: 'W-globex', expires: '2026-11-07' }, '{ org: "glob*", path: "multifactor*" }'),
+  ), 'waivers.yaml', policy, NOW);
+  assert.equal(applyWaivers(ws, [], NOW, 3, 'acme').expiringSoon.map((w) => w.id), ['W-acme', 'W-any']);
+  assert.equal(applyWaivers(ws, [], NOW, 3, 'globex').expiringSoon.map((w) => w.id), ['W-any', 'W-globex']);
+  assert.equal(applyWaivers(ws, [], NOW, 3).expiringSoon.map((w) => w.id), ['W-acme', 'W-any', 'W-globex']);
+});
+
 test('the example in src/waivers/README.md is a valid waivers file', async () => {
   const { readFile } = await import('node:fs/promises');
   const readme = await readFile(new URL('../../src/waivers/README.md', import.meta.url), 'utf8');
