@@ -59,3 +59,22 @@ export async function raiseBlind(store: Store, facts: BlindFacts, deps: {
   const deliveries = deps.outbox ? await deps.outbox.deliver() : [];
   return { run, finding, deliveries };
 }
+
+/** The org is seen again: the blind finding resolves like any other (PagerDuty incidents close
+ *  through the outbox), in one transaction with clearing the daemon's marker. */
+export async function resolveBlind(store: Store, org: OrgId, deps: {
+  readonly redaction: RedactionRules; readonly outbox?: Outbox; readonly run: RunRecord; readonly now: Date;
+}): Promise<readonly DeliveryOutcome[]> {
+  const at = deps.now.toISOString();
+  const resolved = redactFinding({
+    ...blindFinding({ org, lastSuccessAt: deps.run.finishedAt, since: at, windowMs: 60_000 }),
+    title: `Monitoring restored: ${org} was checked successfully again`,
+    message: `Run ${deps.run.id} read every surface of ${org}; the monitoring blind alarm is resolved.`,
+    state: 'resolved',
+  }, deps.redaction);
+  await store.transaction(async (tx) => {
+    await deps.outbox?.enqueue(tx, deps.run, [], [resolved]);
+    await saveBlindRaised(tx, org, null);
+  });
+  return deps.outbox ? deps.outbox.deliver() : [];
+}

@@ -16,7 +16,7 @@ import { DAEMON_CODES } from './codes.ts';
 import { acquireLease, releaseLease, renewLease } from './lease.ts';
 import { blindWindowMs, missedRun, parseSchedule } from './schedule.ts';
 import { lastSuccessAt, readScheduleState, runSpan, saveBlindRaised, saveLastTick } from './schedule-state.ts';
-import { raiseBlind } from './blind.ts';
+import { raiseBlind, resolveBlind } from './blind.ts';
 import { pingHeartbeat } from './heartbeat.ts';
 
 export type DaemonEvent = { readonly at: string } & (
@@ -28,6 +28,7 @@ export type DaemonEvent = { readonly at: string } & (
   | { readonly type: 'coverage-gap'; readonly org: string; readonly runId: string; readonly gaps: readonly CoverageRow[] }
   | { readonly type: 'run-failed'; readonly org: string; readonly error: string }
   | { readonly type: 'blind'; readonly org: string; readonly runId: string; readonly since: string; readonly windowMinutes: number; readonly deliveries: readonly DeliveryOutcome[] }
+  | { readonly type: 'blind-resolved'; readonly org: string; readonly runId: string; readonly deliveries: readonly DeliveryOutcome[] }
   | { readonly type: 'heartbeat'; readonly org: string; readonly ok: boolean; readonly error?: string }
   | { readonly type: 'lease-lost'; readonly org: string }
   | { readonly type: 'error'; readonly org?: string; readonly error: string }
@@ -185,7 +186,14 @@ export class Daemon {
       // A run with coverage gaps did not see the whole org: it does not count as a good run.
       const good = outcome !== undefined && (outcome.record.status === 'clean' || outcome.record.status === 'drift');
       if (good) {
-        await saveBlindRaised(store, org, null);
+        const { blindRaisedAt } = await readScheduleState(store, org);
+        if (blindRaisedAt !== null) {
+          const deliveries = await resolveBlind(store, slot.org.id, {
+            redaction: this.#opts.setup.redaction, run: outcome!.record, now: this.#now(),
+            ...(this.#opts.setup.stages.outbox ? { outbox: this.#opts.setup.stages.outbox } : {}),
+          });
+          this.#emit({ type: 'blind-resolved', org, runId: outcome!.record.id, deliveries });
+        }
         if (slot.org.heartbeatUrl) {
           const beat = await pingHeartbeat(slot.org.heartbeatUrl);
           this.#emit({ type: 'heartbeat', org, ok: beat.ok, ...(beat.ok ? {} : { error: beat.error }) });

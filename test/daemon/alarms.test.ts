@@ -5,13 +5,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startSimulator, SIM_AUDITOR, AUDITOR_PERMISSIONS, type Simulator } from '../../src/simulator/index.ts';
 import { startSlackReceiver, type SlackReceiver } from '../../src/receivers/slack.ts';
+import { startPagerDutyReceiver, type PagerDutyReceiver } from '../../src/receivers/pagerduty.ts';
+import { LOCAL_ROUTING_KEY } from '../../src/receivers/index.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runId } from '../../src/model/ids.ts';
 import type { DaemonEvent } from '../../src/daemon/index.ts';
 import { daemonWorkspace, startInProcess, waitFor, type DaemonWorkspace, type InProcess } from './helpers.ts';
 
-type Ctx = { sim: Simulator; ws?: DaemonWorkspace; d?: InProcess; slack?: SlackReceiver; beat?: Beat };
+type Ctx = { sim: Simulator; ws?: DaemonWorkspace; d?: InProcess; slack?: SlackReceiver; pd?: PagerDutyReceiver; beat?: Beat };
 type Beat = { url: string; gets: string[]; status: number; close(): Promise<void> };
 
 /** A heartbeat endpoint (healthchecks.io style): counts GETs, answers `status`. */
@@ -30,9 +32,10 @@ t.after.each(async (ctx) => {
   await ctx.d?.stop();
   ctx.ws?.close();
   await ctx.slack?.close();
+  await ctx.pd?.close();
   await ctx.beat?.close();
   await ctx.sim.close();
-  ctx.d = undefined; ctx.ws = undefined; ctx.slack = undefined; ctx.beat = undefined;
+  ctx.d = undefined; ctx.ws = undefined; ctx.slack = undefined; ctx.pd = undefined; ctx.beat = undefined;
 });
 
 const of = <T extends DaemonEvent['type']>(events: readonly DaemonEvent[], type: T) => events.filter((e): e is Extract<DaemonEvent, { type: T }> => e.type === type);
@@ -77,6 +80,37 @@ t('a revoked credential raises a CRITICAL "monitoring blind" within one interval
   const failedAtBlind = of(d.events, 'run-failed').length;
   await waitFor('another failed run', () => of(d.events, 'run-failed').length > failedAtBlind, 8000, d.events);
   assert.is(of(d.events, 'blind').length, 1);
+});
+
+t('when the org is seen again the blind alarm resolves: its PagerDuty incident is closed', async (ctx) => {
+  ctx.pd = await startPagerDutyReceiver();
+  ctx.ws = await daemonWorkspace(ctx.sim, { schedule: '* * * * * *', blindAfterMinutes: 1 }, ['routes: routes.yaml'], {
+    'routes.yaml': [
+      'channels:',
+      `  pager: { type: pagerduty, url: ${JSON.stringify(ctx.pd.url)}, routingKey: ${LOCAL_ROUTING_KEY} }`,
+      'routes:',
+      '  - { match: { severityAtLeast: critical }, channels: [pager] }',
+      '',
+    ].join('\n'),
+  });
+  let skewMs = 0;
+  const d = ctx.d = await startInProcess(ctx.ws, { now: () => new Date(Date.now() + skewMs) });
+  await waitFor('a good run', () => of(d.events, 'run-finished').find((e) => e.status === 'clean'), 8000, d.events);
+  ctx.sim.revokeTokens();
+  const secret = ctx.ws.env.SIM_SECRET;
+  ctx.ws.env.SIM_SECRET = 'revoked-secret';
+  await waitFor('a failed run', () => of(d.events, 'run-failed')[0], 8000, d.events);
+  skewMs = 2 * 60_000;
+  await waitFor('blind', () => of(d.events, 'blind')[0], 8000, d.events);
+  const incident = await waitFor('a PagerDuty incident', () => [...ctx.pd!.incidents.values()].find((i) => i.status === 'triggered'), 8000);
+
+  ctx.ws.env.SIM_SECRET = secret; // credentials fixed: the next tick sees the org again
+  const resolved = await waitFor('blind resolved', () => of(d.events, 'blind-resolved')[0], 8000, d.events);
+  assert.ok(resolved.deliveries.some((x) => x.channel === 'pager'), JSON.stringify(resolved.deliveries));
+  assert.is(ctx.pd.incidents.get(incident.dedupKey)!.status, 'resolved');
+  const cleanRuns = of(d.events, 'run-finished').filter((e) => e.status === 'clean').length;
+  await waitFor('another good run', () => of(d.events, 'run-finished').filter((e) => e.status === 'clean').length > cleanRuns, 8000, d.events);
+  assert.is(of(d.events, 'blind-resolved').length, 1, 'resolved once, not on every good tick');
 });
 
 t('a run with a coverage gap is logged and is not a good run: no heartbeat; a failing heartbeat is not fatal', async (ctx) => {
