@@ -2,6 +2,7 @@
 // same commands a user runs. Everything listens on 127.0.0.1 and stops when the demo ends.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
+import { Writable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMON_HELP, type Command } from '../command.ts';
@@ -102,7 +103,29 @@ export const demoCommand: Command = {
       out.line(`  canary secrets planted in the simulator: ${sim.canaries.length}; found in anything delivered: ${leaks.length}`);
       if (leaks.length) return fail(out, 'leak check', EXIT.internal);
 
-      step(6, 'Run history, the evidence chain, and an audit report');
+      step(6, 'The new OAuth client\'s secret went to the encrypted vault: revealing it takes a second person');
+      const json = async <T>(argv: string[]): Promise<T> => {
+        const chunks: Buffer[] = [];
+        const sink = new Writable({ write(c, _e, cb) { chunks.push(Buffer.from(c)); cb(); } });
+        const code = await main([...argv, '--json'], env, dir, { stdout: sink, stderr: ctx.io.stderr as never });
+        if (code !== EXIT.clean) throw new Error(`demo: \`driftwarden ${argv.join(' ')}\` ended with exit code ${code}`);
+        return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+      };
+      type Entry = { id: string; surface: string; pathText: string; fingerprint: string; seenCount: number };
+      const { entries } = await json<{ entries: Entry[] }>(['vault', 'list']);
+      const entry = entries.find((e) => e.surface === 'oauth-clients' && e.seenCount === 1);
+      if (!entry) return fail(out, 'vault (no new OAuth client secret deposited)', EXIT.internal);
+      out.line(`  vault holds ${entries.length} sealed value(s); the new one is ${entry.surface}:${entry.pathText} (${entry.fingerprint})`);
+      const { request } = await json<{ request: { id: string } }>(['vault', 'request', entry.id, '--as', 'Demo Compliance Lead', '--reason', 'incident review of shadow-exporter']);
+      out.line(`  requested by Demo Compliance Lead: ${request.id}`);
+      const selfApproval = await run(['vault', 'approve', request.id, '--as', 'Demo Compliance Lead']);
+      out.line(`  approving one's own request is refused (exit ${selfApproval})`);
+      await json(['vault', 'approve', request.id, '--as', 'Second Approver']);
+      out.line('  approved by Second Approver');
+      const revealed = await json<{ value: unknown }>(['vault', 'reveal', request.id, '--as', 'Demo Compliance Lead']);
+      out.line(`  revealed once to the requester: ${sim.canaries.includes(String(revealed.value)) ? 'the exact secret the simulator issued' : 'A DIFFERENT VALUE'} (not printed here); \`driftwarden vault log --verify\` checks the hash chain`);
+
+      step(7, 'Run history, the evidence chain, and an audit report');
       await run(['runs']);
       const verified = await run(['verify']);
       if (verified !== EXIT.clean) return fail(out, 'evidence verification', verified);
