@@ -105,9 +105,12 @@ t('a resolved finding that was paged gets a resolve event; one that was not, doe
   await commitRun(c.store, c.outbox, [finding(1, 'critical'), finding(3, 'medium')]);
   await c.outbox.deliver();
   const resolved = [finding(1, 'critical', { state: 'resolved' }), finding(3, 'medium', { state: 'resolved' })];
-  assert.is((await commitRun(c.store, c.outbox, [], resolved)).enqueued, 1);
+  // PagerDuty: one resolve (only 1 was paged); each digest channel that heard of them: one digest.
+  assert.is((await commitRun(c.store, c.outbox, [], resolved)).enqueued, 4);
   await c.outbox.deliver();
   assert.equal(pdEvents(c.rx).map((e) => [e.event_action, e.dedup_key]), [['trigger', 'dw-f0001'], ['resolve', 'dw-f0001']]);
+  const lastSlack = c.rx.slack.accepted[c.rx.slack.accepted.length - 1]!;
+  assert.match(JSON.stringify(lastSlack), /\[resolved\]/, 'the digest says what resolved');
   assert.is(c.rx.pagerduty.incidents.get('dw-f0001')?.status, 'resolved');
   // It comes back: a regression is news again on every channel.
   assert.is((await commitRun(c.store, c.outbox, [finding(1, 'critical', { state: 'regressed' })])).enqueued, 4);

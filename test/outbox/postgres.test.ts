@@ -43,7 +43,8 @@ if (unavailable && !process.env.CI) {
       assert.ok(outcomes.every((o) => o.status === 'delivered'), JSON.stringify(outcomes));
       assert.equal([c.rx.slack.accepted.length, c.rx.teams.accepted.length, mails(c.rx).length], [1, 1, 1]);
       assert.is((await commitRun(store, outbox, [finding(1, 'critical'), finding(2, 'medium')])).enqueued, 0, 'dedup');
-      assert.is((await commitRun(store, outbox, [finding(2, 'medium')], [finding(1, 'critical', { state: 'resolved' })])).enqueued, 1);
+      // A PagerDuty resolve, and the digest channels that heard of it are told it resolved.
+      assert.is((await commitRun(store, outbox, [finding(2, 'medium')], [finding(1, 'critical', { state: 'resolved' })])).enqueued, 4);
       await outbox.deliver();
       assert.equal(pdEvents(c.rx).map((e) => [e.event_action, e.dedup_key]), [['trigger', 'dw-f0001'], ['resolve', 'dw-f0001']]);
       assert.ok((await outbox.list()).every((m) => m.status === 'delivered' && m.attempts === 1));

@@ -7,6 +7,7 @@
 //   that are new to that channel, rose in severity, or are due for a reminder.
 // - PagerDuty: one trigger per finding, dedup_key = finding id; a `resolve` for each resolved
 //   finding we paged before (and for a paged finding that became waived).
+// - A digest channel that was told of a finding hears, in its next digest, that it resolved.
 // - Waived findings (waiver active) are recorded but never paged. Digest channels list them,
 //   marked "[waived …]" in the title, when they are first seen or their severity rises, but they
 //   get no reminders: a waiver is a decision to stop nagging.
@@ -50,6 +51,11 @@ function markWaived(f: RF): RF {
   return { ...f, title: `[waived ${w.id} until ${w.expires.slice(0, 10)}] ${f.title}` };
 }
 
+/** The title a digest shows for a finding that went away (drift reverted or accepted). */
+function markResolved(f: RF): RF {
+  return { ...f, state: 'resolved', title: `[resolved] ${f.title}` };
+}
+
 export function planOutbox(input: PlanInput): OutboxPlan {
   const { run, table, now } = input;
   const nowMs = now.getTime();
@@ -61,6 +67,14 @@ export function planOutbox(input: PlanInput): OutboxPlan {
   const forget: { findingId: FindingId; channel: string }[] = [];
   const message = (channel: string, kind: NewMessage['kind'], part: string, findings: readonly RF[], ids: readonly FindingId[]) =>
     messages.push({ idempotencyKey: idempotencyKey(run.id, channel, part), runId: run.id, org: run.org, channel, kind, payloadJson: JSON.stringify(findings), findingIds: ids });
+
+  // One digest per channel per run: new and changed findings, then those resolved since.
+  const digests = new Map<string, RF[]>();
+  const digestOf = (channel: string): RF[] => {
+    let d = digests.get(channel);
+    if (!d) { d = []; digests.set(channel, d); }
+    return d;
+  };
 
   const states = new Map<FindingId, FindingState>();
   for (const f of input.findings) if (f.state) states.set(f.id, f.state);
@@ -88,7 +102,7 @@ export function planOutbox(input: PlanInput): OutboxPlan {
       }
       continue;
     }
-    const digest: RF[] = [];
+    const digest = digestOf(channel);
     for (const f of list) {
       const before = prevOf(f.id, channel);
       const d = decideNotification(f, before ? { severity: before.severity, lastSentAt: Date.parse(before.lastSentAt) } : undefined, nowMs, input.reminderMs);
@@ -96,16 +110,21 @@ export function planOutbox(input: PlanInput): OutboxPlan {
       digest.push(isWaived(f) ? markWaived(f) : f);
       save.push({ findingId: f.id, channel, severity: f.severity, lastSentAt: nowIso, open: false });
     }
-    if (digest.length > 0) message(channel, 'digest', 'digest', digest, digest.map((f) => f.id));
   }
 
-  // A resolved finding: close what we paged, and forget it everywhere so a regression is news.
+  // A resolved finding: close what we paged, tell each digest channel that heard of it, and
+  // forget it everywhere so a regression is news.
   for (const f of input.resolved) {
     for (const row of input.previous) {
       if (row.findingId !== f.id) continue;
-      if (row.open && table.channels.get(row.channel)?.type === 'pagerduty') message(row.channel, 'resolve', `resolve:${f.id}`, [], [f.id]);
+      const type = table.channels.get(row.channel)?.type;
+      if (row.open && type === 'pagerduty') message(row.channel, 'resolve', `resolve:${f.id}`, [], [f.id]);
+      else if (type !== undefined && type !== 'pagerduty') digestOf(row.channel).push(markResolved(f));
       forget.push({ findingId: f.id, channel: row.channel });
     }
+  }
+  for (const [channel, digest] of digests) {
+    if (digest.length > 0) message(channel, 'digest', 'digest', digest, digest.map((f) => f.id));
   }
   return { messages, save, forget };
 }
