@@ -2,8 +2,9 @@
 // private half readable only by its owner, the public half exported next to it (and embedded in
 // every report) so anyone can check the chain without the secret.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createFileOnce } from '../pipeline/keys.ts';
+import { join } from 'node:path';
 import { fail } from '../model/errors.ts';
 import { EVIDENCE_CODES } from './codes.ts';
 
@@ -30,14 +31,9 @@ export function keyIdOf(publicKey: KeyObject): string {
 export function loadOrCreateSigningKey(stateDir: string): SigningKey {
   const paths = evidenceKeyPaths(stateDir);
   if (!existsSync(paths.privatePem)) {
-    mkdirSync(dirname(paths.privatePem), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');
-    try {
-      writeFileSync(paths.privatePem, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { mode: 0o600, flag: 'wx' });
-    } catch (e) {
-      // Another process created it between our check and write: use theirs.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    // Atomic: a process racing us either creates the key or reads ours whole.
+    createFileOnce(paths.privatePem, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
   }
   const mode = statSync(paths.privatePem).mode & 0o777;
   if (mode & 0o077) fail(EVIDENCE_CODES.keyReadable, 'bad-input', `evidence signing key ${paths.privatePem} is readable by others (mode ${mode.toString(8)}); run \`chmod 600 ${paths.privatePem}\``);
