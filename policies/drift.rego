@@ -122,7 +122,7 @@ retention_shortened contains i if {
 
 retention_shortened contains i if {
 	some i, d in lib.drift_on("media-retention-policies")
-	regex.match(`^entities\[id=[^\]]+\]$`, d.pathText)
+	lib.is_entity(d)
 	d.kind == "REMOVED"
 }
 
@@ -145,7 +145,7 @@ retention_shortened contains i if {
 #     - {framework: PCI DSS 4.0, control: "7.2.1"}
 oauth_client_added contains i if {
 	some i, d in lib.drift_on("oauth-clients")
-	regex.match(`^entities\[id=[^\]]+\]$`, d.pathText)
+	lib.is_entity(d)
 	d.kind == "ADDED"
 }
 
@@ -187,7 +187,7 @@ role_gained_admin contains i if {
 role_gained_admin contains i if {
 	some i, d in lib.drift_on("roles")
 	d.kind == "ADDED"
-	regex.match(`^entities\[id=[^\]]+\]$`, d.pathText)
+	lib.is_entity(d)
 	lib.role_is_admin(d.new)
 }
 

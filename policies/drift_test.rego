@@ -52,3 +52,7 @@ test_cosmetic_change_is_low_rule if {
 test_hipaa_feature_disabled if {
 	drift.compliance_feature_disabled == {0} with input as {"drift": [d("features", "hipaa", "MODIFIED", true, false)]}
 }
+
+test_a_field_of_an_entity_is_not_the_entity if {
+	count(drift.oauth_client_added) == 0 with input as {"drift": [d("oauth-clients", "entities[id=c9].name", "ADDED", null, "x")]}
+}

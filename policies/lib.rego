@@ -29,6 +29,15 @@ drift_on(surface) := {i: d |
 	d.surface == surface
 }
 
+# A whole entity of a list surface (`entities[id=…]`), added or removed as one drift path.
+# Plain string tests, not a regex: they run inside the module, with no host call per path.
+is_entity(d) if {
+	startswith(d.pathText, "entities[id=")
+	endswith(d.pathText, "]")
+	not contains(d.pathText, "].")
+	not contains(d.pathText, "][")
+}
+
 # Permission actions that amount to administration.
 admin_actions := {"*", "add", "edit", "delete", "admin", "manage"}
 
