@@ -162,4 +162,28 @@ e2e('baseline accept also takes the finding id that check prints', async ({ sim,
   assert.match(unknown.stderr, /DW1025/);
 });
 
+e2e('one org failing does not leave the others unchecked: each is reported, the worst exit wins', async ({ ws }) => {
+  const cfg = join(ws.dir, 'driftwarden.yaml');
+  writeFileSync(cfg, readFileSync(cfg, 'utf8').replace('orgs:\n', [
+    'orgs:',
+    '  - id: beta',
+    `    apiBase: ${/apiBase: (\S+)/.exec(readFileSync(cfg, 'utf8'))![1]}`,
+    '    credentials:',
+    '      env: { clientId: SIM_ID, clientSecret: BETA_SECRET }',
+    '',
+  ].join('\n')));
+  ws.env.BETA_SECRET = ws.env.SIM_SECRET;
+  assert.is((await ws.run(['baseline', 'capture', '--org', 'beta'])).code, 0);
+  ws.env.BETA_SECRET = 'wrong';
+  const r = await ws.run(['check', '--json']);
+  assert.is(r.code, 3, r.stderr);
+  const body = JSON.parse(r.stdout) as { runs: { run: { org: string; status: string } }[]; failures: { org: string; error: { code: string } }[] };
+  assert.equal(body.runs.map((x) => [x.run.org, x.run.status]), [['acme', 'clean']]);
+  assert.equal(body.failures.map((f) => f.org), ['beta']);
+  assert.match(body.failures[0]!.error.code, /^DW40/);
+  assert.match(r.stderr, /^beta: DW40/m);
+  const runs = JSON.parse((await ws.run(['runs', '--json'])).stdout) as { runs: { org: string; status: string }[] };
+  assert.ok(runs.runs.some((x) => x.org === 'beta' && x.status === 'failed'), 'the failed run is recorded');
+});
+
 e2e.run();

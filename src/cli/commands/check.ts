@@ -4,6 +4,7 @@ import { loadConfigFor, redactionFor, reportDir, selectOrgs, stateDir, surfacesF
 import { checkOrg, configDigestOf, prepareChecks } from '../../pipeline/check-org.ts';
 import type { RunOutcome } from '../../pipeline/run-check.ts';
 import { printOutcome, worstExit } from '../render.ts';
+import { DwFailure, exitCodeFor, formatDwError, type DwError, type ExitCode } from '../../model/errors.ts';
 
 export const checkCommand: Command = {
   name: ['check'],
@@ -25,12 +26,24 @@ export const checkCommand: Command = {
     return withStore(config, async (store) => {
       const setup = await prepareChecks({ config, store, env: ctx.env, surfaces, redaction, reportDir: reportDir(config), stateDir: stateDir(config), configDigest });
       const outcomes: RunOutcome[] = [];
+      const failures: { org: string; error: DwError; exitCode: ExitCode }[] = [];
       for (const org of orgs) {
-        outcomes.push(await checkOrg(setup, org, { progress: (t) => ctx.out.progress(t) }));
+        // One org's failure must not leave the others unchecked: it is reported (and recorded
+        // as a failed run), and the next org is checked all the same.
+        try {
+          outcomes.push(await checkOrg(setup, org, { progress: (t) => ctx.out.progress(t) }));
+        } catch (e) {
+          if (!(e instanceof DwFailure) || orgs.length === 1) throw e;
+          failures.push({ org: org.id, error: e.error, exitCode: exitCodeFor(e.error.kind) });
+          ctx.out.error(`${org.id}: ${formatDwError(e.error)}`);
+        }
       }
       for (const o of outcomes) printOutcome(ctx.out, o);
-      ctx.out.result({ runs: outcomes.map((o) => ({ run: o.record, coverage: o.coverage, findings: o.findings, resolved: o.resolved, deliveries: o.deliveries, report: o.report })) });
-      return worstExit(outcomes.map((o) => o.exitCode));
+      ctx.out.result({
+        runs: outcomes.map((o) => ({ run: o.record, coverage: o.coverage, findings: o.findings, resolved: o.resolved, deliveries: o.deliveries, report: o.report })),
+        failures: failures.map(({ org, error }) => ({ org, error })),
+      });
+      return worstExit([...outcomes.map((o) => o.exitCode), ...failures.map((f) => f.exitCode)]);
     });
   },
 };
