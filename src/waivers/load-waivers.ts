@@ -7,7 +7,7 @@
 // covers findings through the end of its `expires` day (UTC).
 import { DwFailure, dwError, type DwCode } from '../model/errors.ts';
 import { loadYamlWithSchemaLocated, parseYamlWithSchemaLocated, type LocatedYaml } from '../config/load-yaml.ts';
-import { WAIVERS_SCHEMA, type RawWaiversFile } from './schema.ts';
+import { WAIVERS_SCHEMA, type RawWaiver, type RawWaiversFile } from './schema.ts';
 
 export const WAIVER_CODES = {
   syntax: 'DW7101',          // waivers.yaml is not valid YAML
@@ -22,14 +22,8 @@ export const WAIVER_CODES = {
 
 const DAY_MS = 86_400_000;
 
-export type Waiver = {
-  readonly id: string;
-  readonly scope: { readonly org?: string; readonly surface?: string; readonly path: string; readonly rule?: string };
-  readonly owner: string;
-  readonly reason: string;
-  readonly ticket: string;
-  readonly created: string;
-  readonly expires: string;
+/** A waiver as written, plus when it stops applying. */
+export type Waiver = RawWaiver & {
   /** First instant the waiver no longer applies: the start of the day after `expires` (UTC). */
   readonly endsAt: Date;
 };
