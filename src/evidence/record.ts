@@ -1,7 +1,8 @@
 // What one evidence record says, and how it is hashed and signed. The record body is canonical
 // JSON (sorted keys, no whitespace): its exact text is what the hash and the signature cover, so
 // a flipped byte anywhere in it breaks both.
-import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { sign, verify, type KeyObject } from 'node:crypto';
+import { sha256Digest } from '../model/digest.ts';
 import { canonicalJson } from '../normalize/index.ts';
 import type { CoverageRow } from '../report/run-report.ts';
 import type { Json, RunRecord } from '../model/findings.ts';
@@ -35,7 +36,7 @@ export type EvidenceBody = {
   readonly findings: { readonly count: number; readonly digest: string };
 };
 
-export const sha256Text = (text: string | Uint8Array): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+export const sha256Text = sha256Digest;
 
 /** Plain JSON of a value built from typed records: drops undefined members, as JSON would. */
 export const toJson = (value: unknown): Json => JSON.parse(JSON.stringify(value)) as Json;

@@ -1,7 +1,7 @@
 // One check of one org, assembled exactly as `driftwarden check` does it: credentials from the
 // org's provider, an API client, the optional stages, runCheck. `check` and the daemon both call
 // this, so a scheduled run and a manual run cannot drift apart.
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../model/digest.ts';
 import { readFileSync } from 'node:fs';
 import { credentialProviderFor } from '../auth/providers/index.ts';
 import { connectOrg } from './connect.ts';
@@ -30,7 +30,7 @@ export type CheckSetup = {
 export type CheckSetupInput = Omit<CheckSetup, 'stageCtx' | 'stages' | 'configDigest'> & { readonly stateDir: string; readonly configDigest?: string };
 
 /** sha256 of the config file's bytes, pinned in evidence records. */
-export const configDigestOf = (config: Config): string => `sha256:${createHash('sha256').update(readFileSync(config.file)).digest('hex')}`;
+export const configDigestOf = (config: Config): string => sha256Digest(readFileSync(config.file));
 
 /** Builds the stages once (policy compile, outbox, vault keys ...) for every check that follows. */
 export async function prepareChecks(input: CheckSetupInput): Promise<CheckSetup> {

@@ -5,7 +5,7 @@
 //   baseline ─▶ snapshot ─▶ normalize + seal secrets ─▶ diff ─▶ policy verdicts ─▶ classify
 //   ─▶ lifecycle ─▶ waivers ─▶ attribution ─▶ redact
 //   ─▶ one transaction: run record, lifecycle, outbox, vault, evidence ─▶ deliver ─▶ report
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../model/digest.ts';
 import { takeSnapshot } from '../snapshot/take-snapshot.ts';
 import { diffSnapshots } from '../diff/index.ts';
 import { canonicalJson } from '../normalize/index.ts';
@@ -155,7 +155,7 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
       await deps.vault?.deposit(tx, record, prepared.secrets);
       await deps.evidence?.seal(tx, record, {
         snapshot, findings: redacted, configDigest: input.configDigest ?? '', documents: current,
-        snapshotDigests: Object.fromEntries(Object.entries(current).map(([s, doc]) => [s, sha256(canonicalJson(doc))])),
+        snapshotDigests: Object.fromEntries(Object.entries(current).map(([s, doc]) => [s, sha256Digest(canonicalJson(doc))])),
       });
     }));
     recorded = true;
@@ -186,5 +186,3 @@ export async function runCheck(input: RunCheckInput, deps: RunCheckDeps): Promis
     throw e;
   }
 }
-
-const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`;

@@ -1,6 +1,6 @@
 // `driftwarden policy build|test|eval`: the authoring loop for compliance teams writing Rego,
 // compiled through exactly the path a check uses (our Rego → Wasm compiler, the opa-wasm SDK).
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../../model/digest.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { COMMON_HELP, COMMON_OPTIONS, type Command, type CommandContext } from '../command.ts';
@@ -47,7 +47,7 @@ const policyBuild: Command = {
       ...sources.map((s) => ({ name: `/${s.file}`, data: Buffer.from(s.text) })),
     ]);
     const out = resolve(ctx.cwd, (ctx.values.output as string | undefined) ?? 'bundle.tar.gz');
-    const digest = `sha256:${createHash('sha256').update(tar).digest('hex')}`;
+    const digest = sha256Digest(tar);
     writeFileSync(out, tar);
     writeFileSync(`${out}.sha256`, `${digest.slice(7)}  ${relative(ctx.cwd, out)}\n`);
     ctx.out.line(`${relative(ctx.cwd, out)}: ${sources.length} module(s), entry points ${compiled.entrypoints.join(', ')}, ${compiled.wasm.length} bytes of Wasm, compiled in ${ms} ms`);
